@@ -1,0 +1,185 @@
+// ocirun/plugin.hpp — the plugin SDK: one interface per plugin kind, the ABI version, and the
+// export macro. This header (with spec.hpp and error.hpp) is all a plugin author compiles against.
+//
+// ABI rule: OCIRUN_PLUGIN_ABI_VERSION changes whenever any class or struct in this header (or in
+// spec.hpp) changes layout or virtual-table order. The loader refuses a plugin built against
+// another version before calling any of its C++ code. Plugins must be built with the same C++
+// standard library (libstdc++) as ocirun, since std::string and std::vector cross the boundary.
+#pragma once
+
+#include <sys/types.h>
+
+#include <boost/config.hpp>
+#include <boost/dll/alias.hpp>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ocirun/error.hpp"
+#include "ocirun/spec.hpp"
+
+#define OCIRUN_PLUGIN_ABI_VERSION 1u
+
+namespace ocirun::plugin {
+
+enum class Kind : std::uint32_t {
+    CgroupDriver = 1,
+    Lsm = 2,
+    SyscallFilter = 3,
+    Checkpointer = 4,
+};
+
+// The kind's name as used in file names, the config file and `ocirun plugins`.
+inline const char* kind_name(Kind k) {
+    switch (k) {
+        case Kind::CgroupDriver: return "cgroup-driver";
+        case Kind::Lsm: return "lsm";
+        case Kind::SyscallFilter: return "syscall-filter";
+        case Kind::Checkpointer: return "checkpointer";
+    }
+    return "unknown";
+}
+
+struct Info {
+    std::string name;     // "seccomp", "cgroups-v1": also the file name stem (see docs/plugins.md)
+    Kind kind{};
+    std::string version;  // the plugin's own version
+    std::string description;
+};
+
+// Facts about the invocation a plugin may need.
+struct HostContext {
+    bool rootless = false;
+    bool systemd_cgroup = false;  // --systemd-cgroup was given
+    bool debug = false;
+};
+
+class Plugin {
+public:
+    virtual ~Plugin() = default;
+    virtual Info info() const = 0;
+    // Empty when the plugin can work on this host, else why not ("AppArmor is not enabled in
+    // the kernel"). Cheap: called by `ocirun plugins` and before choosing a plugin.
+    virtual std::string unavailable_reason(const HostContext&) const { return {}; }
+    // This plugin's part of `ocirun features`, as a JSON object text (may be "{}").
+    virtual std::string features_json() const { return "{}"; }
+};
+
+// ---------------------------------------------------------------- cgroup-driver
+struct CgroupConfig {
+    std::string container_id;
+    std::string cgroups_path;                            // linux.cgroupsPath as given; may be empty
+    const spec::LinuxResources* resources = nullptr;     // may be null
+    bool cgroup_namespace = false;                       // the container gets its own cgroup ns
+};
+
+// One container's cgroup (on v1: a directory per controller; on v2: one directory).
+class Cgroup {
+public:
+    virtual ~Cgroup() = default;
+    // Move a process into the cgroup (every hierarchy). Called before it runs user code.
+    virtual void add_process(pid_t pid) = 0;
+    // Apply resources (create and update). Throws naming the field/controller that failed.
+    virtual void set_resources(const spec::LinuxResources& resources) = 0;
+    // Every pid in the cgroup and its descendants.
+    virtual std::vector<pid_t> pids() const = 0;
+    // Freeze and wait until frozen / thaw.
+    virtual void freeze() = 0;
+    virtual void thaw() = 0;
+    virtual bool frozen() const = 0;
+    // Signal every process in the cgroup.
+    virtual void kill_all(int signal) = 0;
+    // runc's `events --stats` "data" object as JSON text (cpu, memory, pids, blkio, hugetlb...).
+    virtual std::string stats_json() const = 0;
+    // An fd that becomes readable when the OOM killer fires in this cgroup, or -1 if unsupported.
+    // The caller owns and closes it.
+    virtual int open_oom_notifier() { return -1; }
+    // Remove the directories this cgroup created (not pre-existing ones). Processes must be gone.
+    virtual void destroy() = 0;
+    // Opaque text the core stores in state.json and hands back to CgroupDriver::open().
+    virtual std::string save() const = 0;
+    // controller (or "" for v2 unified) -> absolute path, for `state` and containerd's readers.
+    virtual std::map<std::string, std::string> paths() const = 0;
+};
+
+class CgroupDriver : public Plugin {
+public:
+    // Before anything is created: refuse resources this host cannot apply, naming the field.
+    virtual void validate(const CgroupConfig& config, const HostContext& host) const = 0;
+    // Create the cgroup (directories, parents as needed) and apply config.resources.
+    // On failure, removes what it created and throws.
+    virtual std::unique_ptr<Cgroup> create(const CgroupConfig& config, const HostContext& host) = 0;
+    // Reopen a cgroup from Cgroup::save() text.
+    virtual std::unique_ptr<Cgroup> open(const std::string& saved, const HostContext& host) = 0;
+};
+
+// ---------------------------------------------------------------- lsm
+class Lsm : public Plugin {
+public:
+    // Before clone: refuse a profile/label this host cannot apply.
+    virtual void validate(const spec::Process& process, const std::string& mount_label) const = 0;
+    // Child side, right before execve: label the next exec (apparmor profile / selinux label).
+    virtual void set_exec_label(const std::string& label) = 0;
+    // Mount option carrying linux.mountLabel (e.g. "context=\"...\""), empty if none.
+    virtual std::string mount_label_option(const std::string& mount_label) const = 0;
+};
+
+// ---------------------------------------------------------------- syscall-filter
+// A filter compiled in the runtime (parent) before clone; the child loads it with seccomp(2)
+// as the last step before execve, so no filter library code runs in the container.
+struct CompiledFilter {
+    std::vector<std::uint8_t> bpf;  // struct sock_filter[] bytes
+    unsigned int flags = 0;         // SECCOMP_FILTER_FLAG_* to pass to seccomp(2)
+    bool notify = false;            // contains SCMP_ACT_NOTIFY: the load returns a listener fd
+    std::string listener_path;      // linux.seccomp.listenerPath
+    std::string listener_metadata;  // linux.seccomp.listenerMetadata
+};
+
+class SyscallFilter : public Plugin {
+public:
+    // Validate and compile. Throws naming the JSON path ("linux.seccomp.syscalls[3].action: ...").
+    virtual CompiledFilter compile(const spec::LinuxSeccomp& seccomp) = 0;
+};
+
+// ---------------------------------------------------------------- checkpointer
+struct CheckpointRequest {
+    std::string container_id;
+    pid_t init_pid = 0;
+    std::string rootfs;
+    std::string bundle;
+    std::string image_path, work_path, parent_path;
+    bool leave_running = false, tcp_established = false, ext_unix_sk = false;
+    bool shell_job = false, file_locks = false;
+    std::vector<std::string> empty_ns;
+};
+
+struct RestoreRequest {
+    std::string container_id;
+    std::string rootfs;
+    std::string bundle;
+    std::string image_path, work_path, parent_path;
+    bool tcp_established = false, ext_unix_sk = false, shell_job = false, file_locks = false;
+};
+
+class Checkpointer : public Plugin {
+public:
+    virtual void checkpoint(const CheckpointRequest& request) = 0;
+    // Returns the restored init's host pid.
+    virtual pid_t restore(const RestoreRequest& request) = 0;
+};
+
+}  // namespace ocirun::plugin
+
+// ---------------------------------------------------------------- export macro
+// In exactly one .cpp of a plugin:   OCIRUN_PLUGIN(MyPluginClass)
+// It exports the ABI version as a plain C variable (read before any C++ is called) and, through
+// Boost.DLL, a factory `ocirun_plugin_create` returning a new MyPluginClass (owned by the caller).
+#define OCIRUN_PLUGIN(PluginClass)                                                              \
+    extern "C" BOOST_SYMBOL_EXPORT const std::uint32_t ocirun_plugin_abi_version =               \
+        OCIRUN_PLUGIN_ABI_VERSION;                                                               \
+    namespace ocirun_plugin_export {                                                             \
+    ::ocirun::plugin::Plugin* create() { return new PluginClass(); }                              \
+    }                                                                                            \
+    BOOST_DLL_ALIAS(ocirun_plugin_export::create, ocirun_plugin_create)

@@ -1,0 +1,2 @@
+# Sources of core/spec (appended to libocirun).
+list(APPEND OCIRUN_CORE_SOURCES)

@@ -1,0 +1,82 @@
+// Where containers live: ROOT/ID/ (default root /run/ocirun).
+//
+// Each container directory holds state.json (written atomically: temp + fsync + rename) and is
+// guarded by an flock on ROOT/ID/lock (wait: two concurrent commands on one id serialise, never
+// corrupt). The creation of ROOT/ID is itself atomic (mkdir), so a duplicate id fails cleanly.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/unique_fd.hpp"
+
+namespace ocirun::state {
+
+// runc's id rules: [a-zA-Z0-9][a-zA-Z0-9_+.-]*, at most 1024 bytes; never "." or "..".
+// Throws ocirun::Error("invalid container id: ...") otherwise.
+void validate_id(const std::string& id);
+
+// Everything a later command needs about a container; serialised as ROOT/ID/state.json.
+struct StoredState {
+    std::string id;
+    std::string ociVersion;
+    pid_t init_pid = 0;
+    unsigned long long init_start_time = 0;  // /proc/PID/stat field 22: guards against pid reuse
+    std::string bundle;                      // absolute
+    std::string rootfs;                      // absolute
+    std::string created;                     // RFC3339Nano UTC
+    std::string owner;
+    std::map<std::string, std::string> annotations;
+    bool created_by_run = false;
+    bool rootless = false;
+    std::string cgroup_driver;  // plugin name, "" when none
+    std::string cgroup_saved;   // the driver's Cgroup::save() text
+    bool started = false;       // start ran (exec fifo consumed)
+    std::map<std::string, std::string> namespace_paths;  // type -> /proc/PID/ns/X or joined path
+    std::string config_file;    // copy of the bundle's config.json inside the container dir
+};
+
+class StateStore;
+
+// An open, flocked container directory. Unlocks on destruction.
+class ContainerDir {
+public:
+    const std::string& id() const { return id_; }
+    const std::filesystem::path& path() const { return path_; }
+    StoredState load() const;                 // throws if state.json is missing/corrupt
+    void save(const StoredState& s) const;    // atomic replace
+    // Remove the whole directory (after the container is gone). The lock goes with it.
+    void remove();
+
+private:
+    friend class StateStore;
+    ContainerDir(std::string id, std::filesystem::path path, UniqueFd lock)
+        : id_(std::move(id)), path_(std::move(path)), lock_(std::move(lock)) {}
+    std::string id_;
+    std::filesystem::path path_;
+    UniqueFd lock_;
+};
+
+class StateStore {
+public:
+    explicit StateStore(std::filesystem::path root);
+    const std::filesystem::path& root() const { return root_; }
+
+    // Create ROOT/ID (0711) and lock it. Throws "container with id exists: ID" (runc's text)
+    // when it already exists. Creates ROOT (0700) on first use.
+    ContainerDir create(const std::string& id);
+    // Open and lock an existing container. Throws `container "ID" does not exist`.
+    ContainerDir open(const std::string& id);
+    // Ids present under the root, sorted. A missing root is an empty list.
+    std::vector<std::string> ids() const;
+
+private:
+    std::filesystem::path root_;
+};
+
+}  // namespace ocirun::state
