@@ -1,0 +1,48 @@
+// The container's init, child side: everything that runs between clone() and execve() inside
+// the new namespaces. Called by core/container (parent side) in the cloned child; never returns.
+//
+// Sync protocol over `sync_fd` (SOCK_SEQPACKET, one message = one SyncMsg + optional text):
+//   parent -> child  kGo          uid/gid maps are written and the child is in its cgroup
+//   child  -> parent kReady       all set up, about to block on the exec fifo (create done)
+//   child  -> parent kError+text  setup failed; text is the user-facing error; child exits 1
+//   child  -> parent kNotifyFd    (seccomp listener) one fd in SCM_RIGHTS, see issue 6
+// After kReady the child blocks opening the exec fifo for writing until `start` reads it,
+// then execs process.args.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+
+#include "ocirun/plugin.hpp"
+#include "ocirun/spec.hpp"
+
+namespace ocirun::linux_init {
+
+enum class SyncMsg : std::uint32_t { kGo = 1, kReady = 2, kError = 3, kNotifyFd = 4 };
+
+struct InitRequest {
+    const spec::Spec* spec = nullptr;       // validated; process is present
+    std::string rootfs;                     // absolute host path
+    std::string exec_fifo;                  // absolute host path of the state dir's exec.fifo
+    int sync_fd = -1;                       // child end of the socketpair
+    int console_socket_fd = -1;             // connected --console-socket, or -1
+    unsigned preserve_fds = 0;              // fds 3..3+N-1 pass through
+    bool no_pivot = false;
+    bool no_new_keyring = false;
+    bool user_namespace = false;            // a user ns was created: wait for kGo before setup
+    const plugin::CompiledFilter* seccomp = nullptr;  // loaded last, after caps are dropped
+    plugin::Lsm* lsm = nullptr;             // set_exec_label before execve when labels are set
+};
+
+// Runs the whole child-side setup and execs. Never returns: on error, sends kError with the
+// message and _exit(1)s.
+[[noreturn]] void run(const InitRequest& request);
+
+// Helpers shared with the parent side (and later with `exec`).
+void send_msg(int fd, SyncMsg msg, const std::string& text = {}, int pass_fd = -1);
+// Returns false on EOF. `text` receives the payload; `received_fd` an SCM_RIGHTS fd or -1.
+bool recv_msg(int fd, SyncMsg& msg, std::string& text, int* received_fd = nullptr);
+
+}  // namespace ocirun::linux_init
