@@ -1,0 +1,23 @@
+// What a Container handle carries between calls: where its state lives, the plugins to reopen
+// its cgroup with, and whether this process is the init's parent (the only one that may wait).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "ocirun/plugin.hpp"
+#include "plugin/registry.hpp"
+#include "state/state_store.hpp"
+
+namespace ocirun {
+
+struct ContainerRecord {
+    std::filesystem::path root;                   // --root
+    std::string id;
+    std::shared_ptr<PluginRegistry> plugins;      // shared with the Runtime that made it
+    plugin::HostContext host;
+    bool is_parent = false;                       // this process cloned the init
+    state::StoredState cached;                    // last state.json seen (for id/init_pid)
+};
+
+}  // namespace ocirun

@@ -1,0 +1,140 @@
+#include "container/init_launcher.hpp"
+
+#include <linux/close_range.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <climits>
+#include <string>
+#include <vector>
+
+#include "ocirun/error.hpp"
+#include "util/file_io.hpp"
+#include "util/log.hpp"
+#include "util/unique_fd.hpp"
+
+namespace ocirun::container {
+namespace {
+
+// The child inherits every fd of the parent. Close all but stdio, the preserved fds and the
+// ones the init needs: in particular the state dir's flock fd, which would otherwise keep the
+// container locked until the init execs.
+void close_unneeded_fds(const linux_init::InitRequest& req) {
+    std::vector<unsigned> keep;
+    for (unsigned fd = 0; fd < 3u + req.preserve_fds; ++fd) keep.push_back(fd);
+    if (req.sync_fd >= 0) keep.push_back(static_cast<unsigned>(req.sync_fd));
+    if (req.console_socket_fd >= 0) keep.push_back(static_cast<unsigned>(req.console_socket_fd));
+    std::sort(keep.begin(), keep.end());
+    keep.erase(std::unique(keep.begin(), keep.end()), keep.end());
+    unsigned next = 0;
+    for (unsigned fd : keep) {
+        if (fd > next) ::syscall(SYS_close_range, next, fd - 1, 0);
+        next = fd + 1;
+    }
+    ::syscall(SYS_close_range, next, UINT_MAX, 0);
+}
+
+std::string id_map_text(const std::vector<spec::LinuxIDMapping>& maps) {
+    std::string text;
+    for (const auto& m : maps)
+        text += std::to_string(m.containerID) + " " + std::to_string(m.hostID) + " " +
+                std::to_string(m.size) + "\n";
+    return text;
+}
+
+void write_id_maps(pid_t pid, const LaunchRequest& req) {
+    const std::string proc = "/proc/" + std::to_string(pid);
+    const spec::Linux* lx = req.init.spec->linuxSection ? &*req.init.spec->linuxSection : nullptr;
+    if (req.deny_setgroups) fileio::write_existing(proc + "/setgroups", "deny");
+    if (lx && !lx->uidMappings.empty()) {
+        try {
+            fileio::write_existing(proc + "/uid_map", id_map_text(lx->uidMappings));
+        } catch (const Error& e) {
+            throw Error(std::string("config.json: linux.uidMappings: ") + e.what());
+        }
+    }
+    if (lx && !lx->gidMappings.empty()) {
+        try {
+            fileio::write_existing(proc + "/gid_map", id_map_text(lx->gidMappings));
+        } catch (const Error& e) {
+            throw Error(std::string("config.json: linux.gidMappings: ") + e.what());
+        }
+    }
+}
+
+void kill_and_reap(pid_t pid) {
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+}
+
+}  // namespace
+
+pid_t launch_init(const LaunchRequest& request) {
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+        throw sys_error("socketpair for the container init");
+    UniqueFd parent_end(sv[0]);
+    UniqueFd child_end(sv[1]);
+
+    // Fork-like clone: no new stack, so the child continues here with a copy of our memory.
+    // The runtime is single-threaded at this point, which makes that safe.
+    long rc = ::syscall(SYS_clone, static_cast<unsigned long>(request.clone_flags) | SIGCHLD, 0, 0, 0, 0);
+    if (rc < 0) throw sys_error("clone the container init");
+    if (rc == 0) {
+        linux_init::InitRequest init = request.init;
+        init.sync_fd = child_end.get();
+        ::close(parent_end.release());
+        close_unneeded_fds(init);
+        try {
+            linux_init::run(init);  // never returns
+        } catch (const std::exception& e) {
+            try {
+                linux_init::send_msg(init.sync_fd, linux_init::SyncMsg::kError, e.what());
+            } catch (...) {
+            }
+        } catch (...) {
+        }
+        ::_exit(1);
+    }
+
+    const auto pid = static_cast<pid_t>(rc);
+    child_end.reset();  // so that the child's death reads as EOF
+    try {
+        if (request.clone_flags & CLONE_NEWUSER) write_id_maps(pid, request);
+        if (request.cgroup) request.cgroup->add_process(pid);
+        linux_init::send_msg(parent_end.get(), linux_init::SyncMsg::kGo);
+
+        for (;;) {
+            linux_init::SyncMsg msg{};
+            std::string text;
+            int received_fd = -1;
+            if (!linux_init::recv_msg(parent_end.get(), msg, text, &received_fd))
+                throw Error("container init exited before it was ready");
+            UniqueFd received(received_fd);
+            switch (msg) {
+                case linux_init::SyncMsg::kReady:
+                    return pid;
+                case linux_init::SyncMsg::kError:
+                    throw Error(text.empty() ? "container init failed without a message" : text);
+                case linux_init::SyncMsg::kNotifyFd:
+                    // Refused before clone (Runtime::create); a child sending it anyway is a bug.
+                    throw NotImplemented("seccomp notify listener (linux.seccomp.listenerPath) is not implemented yet");
+                default:
+                    throw Error("container init sent an unknown sync message " +
+                                std::to_string(static_cast<unsigned>(msg)));
+            }
+        }
+    } catch (...) {
+        kill_and_reap(pid);
+        throw;
+    }
+}
+
+}  // namespace ocirun::container

@@ -1,0 +1,25 @@
+// Parent side of starting a container's init: clone() into the new namespaces, write the id
+// maps, put the child in its cgroup, and run the sync handshake until the child reports ready.
+#pragma once
+
+#include <sys/types.h>
+
+#include "linux/container_init.hpp"
+#include "ocirun/plugin.hpp"
+#include "ocirun/spec.hpp"
+
+namespace ocirun::container {
+
+struct LaunchRequest {
+    linux_init::InitRequest init;    // sync_fd is filled in by launch_init
+    int clone_flags = 0;             // CLONE_NEW* of the namespaces to create (no path given)
+    bool deny_setgroups = false;     // write "deny" to /proc/PID/setgroups (rootless user ns)
+    plugin::Cgroup* cgroup = nullptr;  // may be null: no cgroup driver installed
+};
+
+// Returns the init's host pid once it sent kReady (it then blocks on the exec fifo).
+// On kError, EOF or any parent-side failure the child is killed and reaped and Error is thrown:
+// nothing of the process is left.
+pid_t launch_init(const LaunchRequest& request);
+
+}  // namespace ocirun::container

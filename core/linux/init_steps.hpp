@@ -1,0 +1,72 @@
+// Internal to core/linux: the steps linux_init::run performs, one concern per source file.
+// Every step throws ocirun::Error whose text names the config.json field at fault; run()
+// turns it into kError. All fds opened here are O_CLOEXEC so nothing leaks into the container.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "linux/container_init.hpp"
+#include "util/unique_fd.hpp"
+
+namespace ocirun::linux_init {
+
+// namespaces.cpp — setns into every linux.namespaces entry with a path (user first).
+// Returns true when a user namespace was joined.
+bool join_path_namespaces(const spec::Spec& spec);
+
+// rootfs.cpp — mount propagation of "/", the rootfs bind onto itself, the spec mounts.
+// Returns an O_PATH fd of the rootfs mount (the one later pivoted into).
+UniqueFd prepare_rootfs(const spec::Spec& spec, const std::string& rootfs);
+void mount_spec_mounts(const spec::Spec& spec, int root_fd, const InitRequest& request);
+// True when the spec bind-mounts something over /dev (then runc leaves /dev alone).
+bool dev_is_bind_mounted(const spec::Spec& spec);
+
+// cgroup_mount.cpp — a mount of type "cgroup": the container's cgroups under the destination.
+void mount_cgroup_tree(const spec::Spec& spec, int root_fd, const std::string& destination,
+                       unsigned long flags, const std::string& where);
+
+// devices.cpp — default device nodes, /dev symlinks and linux.devices.
+void create_default_devices(int root_fd, bool in_user_ns);
+void create_dev_symlinks(int root_fd);
+void create_spec_devices(const spec::Spec& spec, int root_fd, bool in_user_ns);
+
+// pivot.cpp — make the rootfs "/" (pivot_root or MS_MOVE + chroot), then apply propagation.
+void enter_rootfs(const spec::Spec& spec, int root_fd, bool no_pivot);
+void remount_root_readonly();
+
+// masked_paths.cpp — linux.maskedPaths and linux.readonlyPaths (run after enter_rootfs).
+void apply_readonly_paths(const spec::Spec& spec);
+void apply_masked_paths(const spec::Spec& spec);
+
+// sysctl.cpp — linux.sysctl written under /proc/sys (after enter_rootfs).
+void apply_sysctls(const spec::Spec& spec);
+
+// console.cpp — process.terminal: a pty from the container's devpts, master sent over the
+// console socket, slave made the controlling terminal and fds 0..2.
+void setup_terminal(const spec::Process& process, int console_socket_fd, bool mount_console);
+
+// exec_fifo.cpp
+UniqueFd open_exec_fifo_path(const std::string& host_path);
+void wait_for_start(int fifo_path_fd);
+
+// process_setup.cpp — identity and limits of the container process.
+void apply_rlimits(const spec::Process& process);
+void apply_oom_score_adj(const spec::Process& process);
+void join_session_keyring();
+void apply_user_and_capabilities(const spec::Process& process, bool in_user_ns);
+void apply_no_new_privileges(const spec::Process& process);
+void apply_umask(const spec::Process& process);
+void apply_process_attributes(const spec::Process& process);
+// cwd: created inside the container like runc (mkdir -p) before pivot, entered after the user
+// switch; `make_cwd` takes the rootfs fd.
+void make_cwd(const spec::Process& process, int root_fd);
+void enter_cwd(const spec::Process& process);
+
+// exec_lookup.cpp — process.args[0] resolved like runc (Go's exec.LookPath with process.env's PATH).
+std::string find_executable(const spec::Process& process);
+[[noreturn]] void exec_process(const std::string& path, const spec::Process& process);
+
+// Shared helpers.
+std::string mount_flags_error(const std::string& what, int err);
+}  // namespace ocirun::linux_init

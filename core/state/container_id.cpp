@@ -1,0 +1,57 @@
+// Container id rules, as runc 1.1 applies them: one or more of [A-Za-z0-9_+,-.] (its regexp
+// `^[\w+-\.]+$`, whose `+-\.` is the range '+'..'.', hence the comma), never "." or "..".
+// runc has no length limit of its own (the file system's 255 bytes apply); we reject ids over
+// 1024 bytes up front with a clear message.
+#include <string>
+
+#include "ocirun/error.hpp"
+#include "state/state_store.hpp"
+
+namespace ocirun::state {
+namespace {
+
+constexpr std::size_t kMaxIdLength = 1024;
+
+bool allowed_id_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '+' || c == ',' || c == '-' || c == '.';
+}
+
+// The id as shown in an error: quoted, with unprintable bytes escaped.
+std::string quoted(const std::string& id) {
+    std::string out = "\"";
+    for (unsigned char c : id) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += static_cast<char>(c);
+        } else if (c < 0x20 || c >= 0x7f) {
+            static const char hex[] = "0123456789abcdef";
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 0xf];
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out + "\"";
+}
+
+}  // namespace
+
+void validate_id(const std::string& id) {
+    // runc's texts: "container id cannot be empty", "invalid container ID format".
+    if (id.empty()) throw Error("container id cannot be empty");
+    if (id.size() > kMaxIdLength)
+        throw Error("invalid container ID format: the id is " + std::to_string(id.size()) +
+                    " bytes long, at most " + std::to_string(kMaxIdLength) + " are allowed");
+    if (id == "." || id == "..")
+        throw Error("invalid container ID format: " + quoted(id) + " is not allowed as an id");
+    for (char c : id) {
+        if (!allowed_id_char(c))
+            throw Error("invalid container ID format: " + quoted(id) + " contains " +
+                        quoted(std::string(1, c)) +
+                        "; allowed are letters, digits and _ + , - .");
+    }
+}
+
+}  // namespace ocirun::state

@@ -1,0 +1,50 @@
+#include "created_dirs.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <sstream>
+#include <thread>
+
+#include "ocirun/error.hpp"
+
+namespace ocirun::cgroups {
+
+void make_cgroup_dirs(const fs::path& root, const std::string& relative, std::vector<std::string>& created) {
+    fs::path current = root;
+    std::istringstream in(relative);
+    std::string part;
+    while (std::getline(in, part, '/')) {
+        if (part.empty()) continue;
+        current /= part;
+        if (::mkdir(current.c_str(), 0755) == 0) {
+            created.push_back(current.string());
+        } else if (errno != EEXIST) {
+            throw sys_error("create cgroup directory " + current.string());
+        }
+    }
+}
+
+static int remove_one(const std::string& dir) {
+    using namespace std::chrono_literals;
+    for (int attempt = 0; attempt < 50; ++attempt) {
+        if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return 0;
+        if (errno != EBUSY) return errno;
+        std::this_thread::sleep_for(20ms);
+    }
+    return EBUSY;
+}
+
+void remove_cgroup_dirs(const std::vector<std::string>& created) {
+    std::string failures;
+    for (auto it = created.rbegin(); it != created.rend(); ++it) {
+        if (int err = remove_one(*it))
+            failures += (failures.empty() ? "" : "; ") + *it + ": " + std::strerror(err);
+    }
+    if (!failures.empty()) throw Error("remove cgroup directories: " + failures);
+}
+
+}  // namespace ocirun::cgroups
