@@ -67,6 +67,4 @@ void enter_cwd(const spec::Process& process);
 std::string find_executable(const spec::Process& process);
 [[noreturn]] void exec_process(const std::string& path, const spec::Process& process);
 
-// Shared helpers.
-std::string mount_flags_error(const std::string& what, int err);
 }  // namespace ocirun::linux_init

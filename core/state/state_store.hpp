@@ -17,9 +17,12 @@
 
 namespace ocirun::state {
 
-// runc's id rules: [a-zA-Z0-9][a-zA-Z0-9_+.-]*, at most 1024 bytes; never "." or "..".
-// Throws ocirun::Error("invalid container id: ...") otherwise.
+// runc 1.1's id rules: one or more of [a-zA-Z0-9_+,.-], never "." or ".."; we also cap the
+// length at 1024 bytes. Throws ocirun::Error("invalid container ID format: ...") naming the id,
+// or "container id cannot be empty".
 void validate_id(const std::string& id);
+// The same rules without throwing (listing skips names that are not container ids).
+bool is_valid_id(const std::string& id) noexcept;
 
 // Everything a later command needs about a container; serialised as ROOT/ID/state.json.
 struct StoredState {
@@ -67,10 +70,12 @@ public:
     explicit StateStore(std::filesystem::path root);
     const std::filesystem::path& root() const { return root_; }
 
-    // Create ROOT/ID (0711) and lock it. Throws "container with id exists: ID" (runc's text)
-    // when it already exists. Creates ROOT (0700) on first use.
+    // Create ROOT/ID (0711) and lock it; the directory appears already locked (it is built under
+    // a temporary name and renamed into place). Throws `container with given ID already exists:
+    // "ID"` (runc's text plus the id) when it exists. Creates ROOT (0700) on first use.
     ContainerDir create(const std::string& id);
-    // Open and lock an existing container. Throws `container "ID" does not exist`.
+    // Open and lock an existing container, waiting for the lock. Throws `container "ID" does not
+    // exist`, also when the container was removed while we waited.
     ContainerDir open(const std::string& id);
     // Ids present under the root, sorted. A missing root is an empty list.
     std::vector<std::string> ids() const;
