@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "linux/seccomp_agent.hpp"
 #include "ocirun/error.hpp"
 #include "util/file_io.hpp"
 #include "util/log.hpp"
@@ -74,6 +75,24 @@ void kill_and_reap(pid_t pid) {
     }
 }
 
+// The init loaded a filter with SCMP_ACT_NOTIFY rules: pass its listener fd to the agent at
+// linux.seccomp.listenerPath, with the state as the agent expects it ("creating").
+void hand_listener_to_agent(pid_t pid, const LaunchRequest& req, int listener_fd) {
+    if (listener_fd < 0) throw Error("container init sent a seccomp listener message without an fd");
+    if (!req.init.seccomp || req.init.seccomp->listener_path.empty())
+        throw Error("container init sent a seccomp listener fd but linux.seccomp.listenerPath is not set");
+    linux_init::SeccompAgentState st;
+    st.pid = pid;
+    st.metadata = req.init.seccomp->listener_metadata;
+    st.id = req.container_id;
+    st.status = "creating";
+    st.init_pid = pid;
+    st.bundle = req.bundle;
+    st.annotations = req.annotations;
+    linux_init::send_to_seccomp_agent(req.init.seccomp->listener_path,
+                                      linux_init::seccomp_agent_state_json(st), listener_fd);
+}
+
 }  // namespace
 
 pid_t launch_init(const LaunchRequest& request) {
@@ -124,8 +143,8 @@ pid_t launch_init(const LaunchRequest& request) {
                 case linux_init::SyncMsg::kError:
                     throw Error(text.empty() ? "container init failed without a message" : text);
                 case linux_init::SyncMsg::kNotifyFd:
-                    // Refused before clone (Runtime::create); a child sending it anyway is a bug.
-                    throw NotImplemented("seccomp notify listener (linux.seccomp.listenerPath) is not implemented yet");
+                    hand_listener_to_agent(pid, request, received.get());
+                    break;
                 default:
                     throw Error("container init sent an unknown sync message " +
                                 std::to_string(static_cast<unsigned>(msg)));

@@ -4,6 +4,9 @@
 
 #include <sys/types.h>
 
+#include <map>
+#include <string>
+
 #include "linux/container_init.hpp"
 #include "ocirun/plugin.hpp"
 #include "ocirun/spec.hpp"
@@ -15,6 +18,10 @@ struct LaunchRequest {
     int clone_flags = 0;             // CLONE_NEW* of the namespaces to create (no path given)
     bool deny_setgroups = false;     // write "deny" to /proc/PID/setgroups (rootless user ns)
     plugin::Cgroup* cgroup = nullptr;  // may be null: no cgroup driver installed
+    // For the seccomp agent's state JSON when the filter has a listener (linux.seccomp.listenerPath).
+    std::string container_id;
+    std::string bundle;
+    std::map<std::string, std::string> annotations;
 };
 
 // Returns the init's host pid once it sent kReady (it then blocks on the exec fifo).

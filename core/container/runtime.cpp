@@ -106,9 +106,8 @@ CreatePlan plan_create(const CreateOptions& opts, PluginRegistry& plugins) {
         }
         if (lx.seccomp) {
             plan.seccomp = plugins.syscall_filter().compile(*lx.seccomp);
-            if (plan.seccomp->notify || !plan.seccomp->listener_path.empty())
-                throw NotImplemented(
-                    "config.json: linux.seccomp.listenerPath: the seccomp notify listener is not implemented yet");
+            if (plan.seccomp->notify && plan.seccomp->listener_path.empty())
+                throw Error("config.json: linux.seccomp.listenerPath: required when a rule uses SCMP_ACT_NOTIFY");
         }
     }
     const spec::Process& proc = *plan.spec.process;
@@ -233,6 +232,9 @@ Container Runtime::create(const CreateOptions& opts) {
     launch.clone_flags = plan.clone_flags;
     launch.deny_setgroups = launch.init.user_namespace && impl_->host.rootless;
     launch.cgroup = cgroup.get();
+    launch.container_id = opts.id;
+    launch.bundle = plan.bundle.string();
+    launch.annotations = plan.spec.annotations;
     const pid_t pid = container::launch_init(launch);
     console.reset();
 

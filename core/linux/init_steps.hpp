@@ -58,6 +58,7 @@ void apply_user_and_capabilities(const spec::Process& process, bool in_user_ns);
 void apply_no_new_privileges(const spec::Process& process);
 void apply_umask(const spec::Process& process);
 void apply_process_attributes(const spec::Process& process);
+void apply_personality(const spec::Spec& spec);
 // cwd: created inside the container like runc (mkdir -p) before pivot, entered after the user
 // switch; `make_cwd` takes the rootfs fd.
 void make_cwd(const spec::Process& process, int root_fd);

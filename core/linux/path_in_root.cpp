@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <climits>
 #include <deque>
 #include <vector>
 
@@ -50,7 +51,7 @@ ResolvedPath resolve_in_root(int root_fd, std::string_view path, Create create) 
     std::deque<std::string> todo = split(path);
     std::vector<std::string> done;  // components resolved so far, no symlinks among them
     UniqueFd cur(::fcntl(root_fd, F_DUPFD_CLOEXEC, 3));
-    if (!cur) throw sys_error(what);
+    if (!cur) throw ResolveError(what, errno);
     int links = 0;
 
     while (!todo.empty()) {
@@ -62,28 +63,28 @@ ResolvedPath resolve_in_root(int root_fd, std::string_view path, Create create) 
             // Lexical parent, never above the root (like chroot's "/..").
             if (!done.empty()) done.pop_back();
             cur.reset(open_in_root(root_fd, join(done), O_PATH | O_DIRECTORY));
-            if (!cur) throw sys_error(what);
+            if (!cur) throw ResolveError(what, errno);
             continue;
         }
         struct stat st {};
         if (::fstatat(cur.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-            if (errno != ENOENT || create == Create::kNothing) throw sys_error(what);
+            if (errno != ENOENT || create == Create::kNothing) throw ResolveError(what, errno);
             if (last && create == Create::kFile) {
                 int fd = ::openat(cur.get(), name.c_str(),
                                   O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-                if (fd < 0 && errno != EEXIST) throw sys_error(what);
+                if (fd < 0 && errno != EEXIST) throw ResolveError(what, errno);
                 if (fd >= 0) ::close(fd);
             } else if (::mkdirat(cur.get(), name.c_str(), 0755) != 0 && errno != EEXIST) {
-                throw sys_error(what);
+                throw ResolveError(what, errno);
             }
             if (::fstatat(cur.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
-                throw sys_error(what);
+                throw ResolveError(what, errno);
         }
         if (S_ISLNK(st.st_mode)) {
-            if (++links > kMaxSymlinks) throw sys_error(what, ELOOP);
+            if (++links > kMaxSymlinks) throw ResolveError(what, ELOOP);
             std::string target(PATH_MAX, '\0');
             ssize_t n = ::readlinkat(cur.get(), name.c_str(), target.data(), target.size());
-            if (n < 0) throw sys_error(what);
+            if (n < 0) throw ResolveError(what, errno);
             target.resize(static_cast<std::size_t>(n));
             // The link's target replaces the component; absolute targets restart at the root.
             std::deque<std::string> expanded = split(target);
@@ -91,13 +92,13 @@ ResolvedPath resolve_in_root(int root_fd, std::string_view path, Create create) 
             if (!target.empty() && target[0] == '/') {
                 done.clear();
                 cur.reset(::fcntl(root_fd, F_DUPFD_CLOEXEC, 3));
-                if (!cur) throw sys_error(what);
+                if (!cur) throw ResolveError(what, errno);
             }
             continue;
         }
-        if (!last && !S_ISDIR(st.st_mode)) throw sys_error(what, ENOTDIR);
+        if (!last && !S_ISDIR(st.st_mode)) throw ResolveError(what, ENOTDIR);
         UniqueFd next(::openat(cur.get(), name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
-        if (!next) throw sys_error(what);
+        if (!next) throw ResolveError(what, errno);
         done.push_back(std::move(name));
         cur = std::move(next);
     }
@@ -107,7 +108,7 @@ ResolvedPath resolve_in_root(int root_fd, std::string_view path, Create create) 
     ResolvedPath out;
     out.path = join(done);
     out.fd.reset(open_in_root(root_fd, out.path, O_PATH | O_NOFOLLOW));
-    if (!out.fd) throw sys_error(what);
+    if (!out.fd) throw ResolveError(what, errno);
     return out;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "ocirun/error.hpp"
 #include "util/unique_fd.hpp"
 
 namespace ocirun::linux_init {
@@ -22,6 +23,16 @@ struct ResolvedPath {
     std::string path;  // the resolved path inside the root, "/"-rooted (for messages)
     // "/proc/self/fd/N": what mount(2) gets, so a symlink swapped in later cannot redirect it.
     std::string proc_path() const { return "/proc/self/fd/" + std::to_string(fd.get()); }
+};
+
+// What resolve_in_root throws: an ocirun::Error that keeps the errno (ENOENT: a missing component).
+class ResolveError : public Error {
+public:
+    ResolveError(const std::string& what, int err) : Error(sys_error(what, err)), err_(err) {}
+    int err() const noexcept { return err_; }
+
+private:
+    int err_;
 };
 
 // `root_fd` is an O_PATH directory fd that plays "/". Throws ocirun::sys_error("resolve PATH").

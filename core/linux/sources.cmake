@@ -1,2 +1,20 @@
-# Sources of core/linux (appended to libocirun).
-list(APPEND OCIRUN_CORE_SOURCES)
+# Sources of core/linux (appended to libocirun): the container's init, child side.
+list(APPEND OCIRUN_CORE_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/init.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/sync.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/namespaces.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/path_in_root.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/mount_options.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/rootfs.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/cgroup_mount.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/devices.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/pivot.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/masked_paths.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/sysctl.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/console.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/exec_fifo.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/process_setup.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/exec_lookup.cpp
+  # the "seccomp" engineer's child-side loader and agent hand-off
+  ${CMAKE_CURRENT_LIST_DIR}/syscall_filter_install.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/seccomp_agent.cpp)

@@ -38,6 +38,13 @@ std::string quoted(const std::string& id) {
 
 }  // namespace
 
+bool is_valid_id(const std::string& id) noexcept {
+    if (id.empty() || id.size() > kMaxIdLength || id == "." || id == "..") return false;
+    for (char c : id)
+        if (!allowed_id_char(c)) return false;
+    return true;
+}
+
 void validate_id(const std::string& id) {
     // runc's texts: "container id cannot be empty", "invalid container ID format".
     if (id.empty()) throw Error("container id cannot be empty");

@@ -8,6 +8,10 @@
 #include <cerrno>
 #include <cstring>
 
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)  // Linux 5.19; older headers lack it
+#endif
+
 namespace ocirun::seccomp_plugin {
 namespace {
 
@@ -30,6 +34,8 @@ std::string kernel_seccomp_unavailable_reason() {
 bool kernel_accepts_flag(unsigned int flag) {
     // A NULL program with a known flag fails with EFAULT when the kernel copies it in; an
     // unknown flag fails earlier with EINVAL. Nothing gets installed either way.
+    // WAIT_KILLABLE_RECV is only valid together with NEW_LISTENER.
+    if (flag & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV) flag |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
     errno = 0;
     return raw_seccomp(SECCOMP_SET_MODE_FILTER, flag, nullptr) < 0 && errno == EFAULT;
 }

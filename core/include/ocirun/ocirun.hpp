@@ -67,6 +67,9 @@ struct KillOptions {
 
 struct WaitOptions {
     bool forward_signals = false;  // forward every catchable signal to the init (foreground run)
+    // With forward_signals: unless set, become a child subreaper so the container's orphaned
+    // processes are reaped here too (`run --no-subreaper` sets it).
+    bool no_subreaper = false;
 };
 
 // One container, opened by id or just created. Cheap to move; holds no lock between calls.
@@ -94,6 +97,10 @@ public:
     // Wait for the init to exit; only in the process that created the container (its parent).
     // Returns the exit code, or 128+signal when killed by a signal.
     int wait(const WaitOptions& opts = {});
+    // Block every signal that wait({.forward_signals = true}) forwards, in the calling thread, so
+    // none arriving between start() and wait() is lost (or kills the runtime). Call it after
+    // create() (the init must not inherit the mask) and before start().
+    static void block_forwarded_signals();
 
     // Internal: built by Runtime.
     explicit Container(std::unique_ptr<ContainerRecord> record);

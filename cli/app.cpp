@@ -1,0 +1,208 @@
+#include "app.hpp"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <memory>
+
+#include "command_parser.hpp"
+#include "ocirun/spec.hpp"
+
+#ifndef OCIRUN_VERSION
+#error "OCIRUN_VERSION must be defined by the build"
+#endif
+#ifndef OCIRUN_GIT_COMMIT
+#error "OCIRUN_GIT_COMMIT must be defined by the build"
+#endif
+
+namespace ocirun::cli {
+namespace {
+
+// Commands whose arguments after the container id belong to a program (as in runc, which
+// stops parsing their flags there).
+bool program_follows_id(const std::string& command) { return command == "exec" || command == "ps"; }
+
+struct CommandLine {
+    CLI::App app{"ocirun: an OCI container runtime, command-line compatible with runc", "ocirun"};
+    GlobalOptions global;
+    bool version = false;
+    std::vector<std::pair<CLI::App*, std::unique_ptr<CommandParser>>> commands;
+
+    CommandLine() {
+        app.require_subcommand(0, 1);
+        app.add_option("--root", global.root, "directory for container state (should be on tmpfs)")
+            ->capture_default_str();
+        app.add_option("--log", global.log, "log file (default: stderr)");
+        app.add_option("--log-format", global.log_format, "log format: text or json")
+            ->check(CLI::IsMember({"text", "json"}))
+            ->capture_default_str();
+        app.add_flag("--debug", global.debug, "enable debug logging");
+        app.add_option("--criu", global.criu, "CRIU binary used by checkpoint and restore")
+            ->capture_default_str();
+        app.add_flag("--systemd-cgroup", global.systemd_cgroup,
+                     "use systemd for cgroups (cgroupsPath \"slice:prefix:name\")");
+        app.add_option("--rootless", global.rootless,
+                       "ignore cgroup permission errors: true, false or auto")
+            ->check(CLI::IsMember({"true", "false", "auto"}))
+            ->capture_default_str();
+        app.add_flag("-v,--version", version, "print the version");
+
+        std::unique_ptr<CommandParser> parsers[] = {
+            make_checkpoint_parser(), make_create_parser(), make_delete_parser(),
+            make_events_parser(),     make_exec_parser(),   make_features_parser(),
+            make_kill_parser(),       make_list_parser(),   make_pause_parser(),
+            make_plugins_parser(),    make_ps_parser(),     make_restore_parser(),
+            make_resume_parser(),     make_run_parser(),    make_spec_parser(),
+            make_start_parser(),      make_state_parser(),  make_update_parser(),
+        };
+        for (auto& p : parsers) {
+            CLI::App* sub = p->define(app);
+            commands.emplace_back(sub, std::move(p));
+        }
+    }
+
+    std::pair<CLI::App*, CommandParser*> selected() const {
+        for (const auto& [sub, parser] : commands)
+            if (sub->parsed()) return {sub, parser.get()};
+        return {nullptr, nullptr};
+    }
+};
+
+FlagScope scope_of(const CLI::App& app) {
+    FlagScope scope;
+    for (const CLI::Option* opt : app.get_options()) {
+        if (opt->get_positional()) continue;
+        const bool takes_value = opt->get_type_size_max() > 0;
+        std::string primary_long = opt->get_lnames().empty() ? "" : opt->get_lnames().front();
+        for (const std::string& l : opt->get_lnames()) {
+            scope.long_names.insert(l);
+            if (takes_value) scope.value_flags.insert(l);
+        }
+        for (const std::string& s : opt->get_snames()) {
+            scope.short_to_long[s[0]] = primary_long;
+            if (takes_value) scope.value_flags.insert(s);
+        }
+    }
+    return scope;
+}
+
+ArgvGrammar grammar_of(const CommandLine& cl) {
+    ArgvGrammar g;
+    g.global = scope_of(cl.app);
+    for (const auto& [sub, parser] : cl.commands) {
+        FlagScope s = scope_of(*sub);
+        s.program_after_first_positional = program_follows_id(sub->get_name());
+        g.commands.emplace(sub->get_name(), std::move(s));
+    }
+    return g;
+}
+
+// runc's "Incorrect Usage" block: the message, then the help of the command concerned.
+std::string usage_text(const std::string& message, const CLI::App& app) {
+    return "Incorrect Usage: " + message + "\n\n" + app.help();
+}
+
+// `ocirun help [COMMAND]` is urfave/cli's spelling of `--help`.
+std::vector<std::string> rewrite_help_command(std::vector<std::string> args) {
+    auto it = std::find_if(args.begin(), args.end(), [](const std::string& a) { return a.empty() || a[0] != '-'; });
+    if (it != args.end() && *it == "help") {
+        const bool has_topic = std::next(it) != args.end();
+        if (has_topic) {
+            std::string topic = *std::next(it);
+            args.erase(it, args.end());
+            args.push_back(topic);
+        } else {
+            args.erase(it, args.end());
+        }
+        args.push_back("--help");
+    }
+    return args;
+}
+
+// Names the token CLI11 complained about in its own words, Go-style: "flag provided but not
+// defined: -bogus" reads better to runc users than CLI11's wording, so translate that case.
+std::string describe(const CLI::ParseError& e) {
+    const std::string what = e.what();
+    const std::string extras = "The following argument was not expected: ";
+    const std::string extras_many = "The following arguments were not expected: ";
+    for (const std::string& prefix : {extras, extras_many}) {
+        if (what.rfind(prefix, 0) == 0) {
+            std::string arg = what.substr(prefix.size());
+            if (!arg.empty() && arg[0] == '-') return "flag provided but not defined: " + arg;
+            return "unexpected argument: " + arg;
+        }
+    }
+    return what;
+}
+
+}  // namespace
+
+std::string version_text() {
+    return std::string("ocirun version ") + OCIRUN_VERSION + "\ncommit: " + OCIRUN_GIT_COMMIT +
+           "\nspec: " + spec::kSpecVersion + "\n";
+}
+
+ArgvGrammar command_line_grammar() {
+    CommandLine cl;
+    return grammar_of(cl);
+}
+
+ParseOutcome parse_command_line(const std::vector<std::string>& raw_args) {
+    CommandLine cl;
+    ParseOutcome outcome;
+    const ArgvGrammar grammar = grammar_of(cl);
+    std::vector<std::string> args = normalize_argv(rewrite_help_command(raw_args), grammar);
+
+    // An unknown command is reported by name before CLI11 turns it into a generic complaint.
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a.empty() || a[0] != '-') {
+            if (grammar.commands.count(a) == 0) {
+                outcome.exit_code = 1;
+                outcome.error_message = "unknown command \"" + a + "\"; see 'ocirun --help'";
+                return outcome;
+            }
+            break;
+        }
+        // Skip the value of a global flag that takes one ("--root X").
+        if (a.rfind("--", 0) == 0 && a.find('=') == std::string::npos &&
+            grammar.global.value_flags.count(a.substr(2)))
+            ++i;
+    }
+
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 wants them reversed
+    try {
+        cl.app.parse(reversed);
+    } catch (const CLI::CallForHelp&) {
+        outcome.out = cl.app.help();
+        outcome.global = cl.global;
+        return outcome;
+    } catch (const CLI::ParseError& e) {
+        auto [sub, parser] = cl.selected();
+        outcome.exit_code = 1;
+        outcome.error_message = describe(e);
+        outcome.usage = usage_text(outcome.error_message, sub ? *sub : cl.app);
+        outcome.global = cl.global;
+        return outcome;
+    }
+    outcome.global = cl.global;
+
+    if (cl.version) {
+        outcome.out = version_text();
+        return outcome;
+    }
+    auto [sub, parser] = cl.selected();
+    if (parser == nullptr) {  // no command: show the overview, like runc
+        outcome.out = cl.app.help();
+        return outcome;
+    }
+    try {
+        outcome.invocation = Invocation{cl.global, parser->finish()};
+    } catch (const UsageError& e) {
+        outcome.exit_code = 1;
+        outcome.error_message = e.what();
+        outcome.usage = usage_text(e.what(), *sub);
+    }
+    return outcome;
+}
+
+}  // namespace ocirun::cli

@@ -1,0 +1,79 @@
+// spec, features, plugins: what the runtime offers, no container involved.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "execute/execute.hpp"
+#include "ocirun/ocirun.hpp"
+#include "output/table_writer.hpp"
+#include "plugin/registry.hpp"
+#include "spec/spec_json.hpp"
+#include "util/unique_fd.hpp"
+
+#if __has_include("spec/features.hpp")
+#include "spec/features.hpp"
+#define OCIRUN_CLI_HAVE_FEATURES 1
+#endif
+
+namespace ocirun::cli {
+
+int execute_spec(const GlobalOptions&, const SpecCommand& cmd) {
+    const std::filesystem::path dir = cmd.bundle.empty() ? "." : cmd.bundle;
+    const std::filesystem::path file = dir / "config.json";
+    const std::string text = spec::pretty_print(spec::to_json(spec::default_spec(cmd.rootless)));
+    // O_EXCL: never overwrite a config (runc's text when it exists).
+    UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
+    if (!fd) {
+        if (errno == EEXIST) throw Error("File " + file.string() + " exists. Remove it first");
+        throw sys_error("create " + file.string());
+    }
+    std::string_view rest = text;
+    while (!rest.empty()) {
+        ssize_t n = ::write(fd.get(), rest.data(), rest.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw sys_error("write " + file.string());
+        }
+        rest.remove_prefix(static_cast<size_t>(n));
+    }
+    return 0;
+}
+
+int execute_features(const GlobalOptions& g, const FeaturesCommand&) {
+#ifdef OCIRUN_CLI_HAVE_FEATURES
+    Runtime rt(runtime_options(g));
+    std::cout << spec::features_json(rt.plugins()) << '\n';
+    return 0;
+#else
+    (void)g;
+    throw NotImplemented("ocirun features: not implemented yet (core/spec/features.hpp is missing)");
+#endif
+}
+
+int execute_plugins(const GlobalOptions& g, const PluginsCommand& cmd) {
+    Runtime rt(runtime_options(g));
+    const std::vector<PluginEntry> entries = rt.plugins().inspect_all();
+    if (cmd.format == "json") {
+        boost::json::array out;
+        for (const auto& e : entries) {
+            out.push_back(boost::json::object{{"name", e.name},
+                                              {"kind", plugin::kind_name(e.kind)},
+                                              {"version", e.version},
+                                              {"status", e.status},
+                                              {"path", e.path.string()}});
+        }
+        std::cout << boost::json::serialize(out) << '\n';
+        return 0;
+    }
+    std::vector<std::vector<std::string>> rows{{"NAME", "KIND", "VERSION", "STATUS", "PATH"}};
+    for (const auto& e : entries)
+        rows.push_back({e.name, plugin::kind_name(e.kind), e.version.empty() ? "-" : e.version,
+                        e.status, e.path.string()});
+    std::cout << format_table(rows);
+    return 0;
+}
+
+}  // namespace ocirun::cli

@@ -1,0 +1,84 @@
+// process.terminal: the container gets a pty from its own devpts instance. The master goes to
+// whoever listens on --console-socket (one message: a name plus exactly one fd); the slave becomes
+// the controlling terminal and fds 0, 1, 2.
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "linux/init_steps.hpp"
+#include "linux/path_in_root.hpp"
+#include "ocirun/error.hpp"
+
+namespace ocirun::linux_init {
+namespace {
+
+void send_master(int socket_fd, int master_fd, const std::string& name) {
+    struct iovec iov {const_cast<char*>(name.data()), name.size()};
+    struct msghdr mh {};
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    mh.msg_control = control;
+    mh.msg_controllen = sizeof control;
+    struct cmsghdr* c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(c), &master_fd, sizeof(int));
+    ssize_t n;
+    do {
+        n = ::sendmsg(socket_fd, &mh, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) throw sys_error("--console-socket: send the pty master");
+}
+
+// The pty slave, seen as /dev/console too (programs write there expecting the terminal).
+void mount_console(const std::string& slave_path) {
+    UniqueFd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root) throw sys_error("open /");
+    ResolvedPath console = resolve_in_root(root.get(), "/dev/console", Create::kFile);
+    if (::mount(slave_path.c_str(), console.proc_path().c_str(), nullptr, MS_BIND, nullptr) != 0)
+        throw sys_error("process.terminal: bind " + slave_path + " to /dev/console");
+}
+
+}  // namespace
+
+void setup_terminal(const spec::Process& process, int console_socket_fd, bool with_console_mount) {
+    if (console_socket_fd < 0)
+        throw Error("config.json: process.terminal: true needs --console-socket (a pty proxy "
+                    "without a console socket is not implemented yet)");
+    UniqueFd master(::open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
+    if (!master) throw sys_error("process.terminal: open /dev/ptmx (is devpts mounted at /dev/pts?)");
+    if (::unlockpt(master.get()) != 0) throw sys_error("process.terminal: unlockpt");
+    char name[128];
+    if (::ptsname_r(master.get(), name, sizeof name) != 0) throw sys_error("process.terminal: ptsname");
+    // TIOCGPTPEER opens the slave through the master, immune to a swapped /dev/pts entry.
+    UniqueFd slave(::ioctl(master.get(), TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC));
+    if (!slave) slave.reset(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
+    if (!slave) throw sys_error(std::string("process.terminal: open ") + name);
+
+    if (process.consoleSize) {
+        struct winsize ws {};
+        ws.ws_row = static_cast<unsigned short>(process.consoleSize->height);
+        ws.ws_col = static_cast<unsigned short>(process.consoleSize->width);
+        if (::ioctl(slave.get(), TIOCSWINSZ, &ws) != 0) throw sys_error("process.consoleSize: TIOCSWINSZ");
+    }
+    if (with_console_mount) mount_console(name);
+
+    send_master(console_socket_fd, master.get(), name);
+    master.reset();
+    ::close(console_socket_fd);
+
+    if (::setsid() < 0) throw sys_error("process.terminal: setsid");
+    if (::ioctl(slave.get(), TIOCSCTTY, 0) != 0) throw sys_error("process.terminal: TIOCSCTTY");
+    for (int fd = 0; fd <= 2; ++fd)
+        if (::dup2(slave.get(), fd) < 0) throw sys_error("process.terminal: dup2 the pty to fd " + std::to_string(fd));
+}
+
+}  // namespace ocirun::linux_init

@@ -1,0 +1,30 @@
+// The exec fifo: `create` ends with the init blocked opening it for writing; `start` opens it for
+// reading, which lets the open return and the init exec. The fifo lives in the state dir on the
+// host, so it is opened O_PATH before pivot_root and reopened through /proc/self/fd later.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "linux/init_steps.hpp"
+#include "ocirun/error.hpp"
+
+namespace ocirun::linux_init {
+
+UniqueFd open_exec_fifo_path(const std::string& host_path) {
+    UniqueFd fd(::open(host_path.c_str(), O_PATH | O_CLOEXEC));
+    if (!fd) throw sys_error("open exec fifo " + host_path);
+    return fd;
+}
+
+void wait_for_start(int fifo_path_fd) {
+    const std::string path = "/proc/self/fd/" + std::to_string(fifo_path_fd);
+    int fd;
+    do {
+        fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) throw sys_error("open exec fifo for writing");
+    UniqueFd fifo(fd);
+    const char zero = 0;
+    if (::write(fifo.get(), &zero, 1) != 1) throw sys_error("write exec fifo");
+}
+
+}  // namespace ocirun::linux_init

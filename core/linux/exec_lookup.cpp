@@ -1,0 +1,76 @@
+// process.args[0] -> the file to execve, with the rules (and error texts) of Go's exec.LookPath
+// that runc uses: a name with a slash is used as is, otherwise each $PATH entry of process.env.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstring>
+#include <vector>
+
+#include "linux/init_steps.hpp"
+#include "ocirun/error.hpp"
+
+namespace ocirun::linux_init {
+namespace {
+
+// 0 when `path` is a regular file with an execute bit, else the errno Go would report.
+int check_executable(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return errno;
+    if (!S_ISDIR(st.st_mode) && (st.st_mode & 0111) != 0) return 0;
+    return EACCES;
+}
+
+std::string env_value(const std::vector<std::string>& env, const std::string& name) {
+    std::string found;
+    for (const auto& e : env)
+        if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=')
+            found = e.substr(name.size() + 1);  // the last one wins, as in execve's environ
+    return found;
+}
+
+}  // namespace
+
+std::string find_executable(const spec::Process& process) {
+    if (process.args.empty()) throw Error("config.json: process.args: must not be empty");
+    const std::string& file = process.args[0];
+    if (file.find('/') != std::string::npos) {
+        int err = check_executable(file);
+        if (err == 0) return file;
+        if (err == EACCES) throw Error("exec: \"" + file + "\": permission denied");
+        throw Error("exec: \"" + file + "\": stat " + file + ": " + std::strerror(err));
+    }
+    const std::string path = env_value(process.env, "PATH");
+    std::size_t i = 0;
+    while (!path.empty() && i <= path.size()) {
+        std::size_t j = path.find(':', i);
+        if (j == std::string::npos) j = path.size();
+        std::string dir = path.substr(i, j - i);
+        if (dir.empty()) dir = ".";
+        std::string candidate = dir + "/" + file;
+        if (check_executable(candidate) == 0) return candidate;
+        i = j + 1;
+    }
+    throw Error("exec: \"" + file + "\": executable file not found in $PATH");
+}
+
+[[noreturn]] void exec_process(const std::string& path, const spec::Process& process) {
+    std::vector<char*> argv, envp;
+    for (const auto& a : process.args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    for (const auto& e : process.env) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
+    // The runtime may block or ignore signals; the container starts with a clean slate.
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
+    ::execve(path.c_str(), argv.data(), envp.data());
+    const int err = errno;
+    std::string msg = "exec " + process.args[0] + ": " + std::strerror(err) + "\n";
+    ssize_t ignored = ::write(2, msg.data(), msg.size());
+    (void)ignored;
+    ::_exit(err == ENOENT ? 127 : 126);
+}
+
+}  // namespace ocirun::linux_init

@@ -1,0 +1,185 @@
+// linux_init::run: the ordered child-side sequence between clone() and execve(). Each step lives
+// in its own file (see init_steps.hpp); this file only decides the order, which matters:
+//   kGo (maps written, in the cgroup) -> join path namespaces -> become root of the user ns
+//   -> hostname -> mounts (rootfs, spec mounts, /dev) -> pivot_root -> terminal -> sysctl
+//   -> readonly/masked paths -> read-only root -> process attributes -> user, caps
+//   -> no_new_privs -> exec lookup -> kReady -> exec fifo -> close fds -> execve.
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <exception>
+
+#include "linux/container_init.hpp"
+#include "linux/init_steps.hpp"
+#include "linux/syscall_filter_install.hpp"
+#include "ocirun/error.hpp"
+
+namespace ocirun::linux_init {
+namespace {
+
+// After kReady the runtime no longer reads the sync socket (create has returned): later errors
+// can only reach the container's stderr.
+bool g_ready_sent = false;
+
+void wait_for_go(int sync_fd) {
+    SyncMsg msg{};
+    std::string text;
+    if (!recv_msg(sync_fd, msg, text)) ::_exit(1);  // the runtime went away: nothing to report to
+    if (msg != SyncMsg::kGo)
+        throw Error("sync: expected kGo from the runtime, got message " +
+                    std::to_string(static_cast<unsigned>(msg)));
+}
+
+void become_root_in_user_ns() {
+    if (::setresgid(0, 0, 0) != 0)
+        throw sys_error("config.json: linux.gidMappings: setresgid(0) in the user namespace (is gid 0 mapped?)");
+    if (::setresuid(0, 0, 0) != 0)
+        throw sys_error("config.json: linux.uidMappings: setresuid(0) in the user namespace (is uid 0 mapped?)");
+}
+
+bool same_ns(const char* a, const char* b) {
+    struct stat sa {}, sb {};
+    return ::stat(a, &sa) == 0 && ::stat(b, &sb) == 0 && sa.st_ino == sb.st_ino && sa.st_dev == sb.st_dev;
+}
+
+// A new cgroup namespace must be rooted at the container's cgroup, which the parent only joins
+// us to after clone(); so when we are still in the parent's, it is unshared here, after kGo.
+void enter_new_cgroup_ns(const spec::Spec& spec) {
+    if (!spec.linuxSection) return;
+    for (const auto& ns : spec.linuxSection->namespaces) {
+        if (ns.type != "cgroup" || !ns.path.empty()) continue;
+        const std::string parent = "/proc/" + std::to_string(::getppid()) + "/ns/cgroup";
+        if (same_ns("/proc/self/ns/cgroup", parent.c_str()) && ::unshare(CLONE_NEWCGROUP) != 0)
+            throw sys_error("config.json: linux.namespaces (cgroup): unshare");
+    }
+}
+
+void set_names(const spec::Spec& spec) {
+    if (!spec.hostname.empty() && ::sethostname(spec.hostname.data(), spec.hostname.size()) != 0)
+        throw sys_error("config.json: hostname: sethostname");
+    if (!spec.domainname.empty() && ::setdomainname(spec.domainname.data(), spec.domainname.size()) != 0)
+        throw sys_error("config.json: domainname: setdomainname");
+}
+
+// Only fds 0..2 and the preserved ones reach the container, and those without FD_CLOEXEC.
+void hand_over_fds(unsigned preserve_fds) {
+    const unsigned first_closed = 3 + preserve_fds;
+    if (::syscall(SYS_close_range, first_closed, ~0U, 0) != 0) throw sys_error("close_range");
+    for (unsigned fd = 0; fd < first_closed; ++fd) {
+        int flags = ::fcntl(static_cast<int>(fd), F_GETFD);
+        if (flags >= 0 && (flags & FD_CLOEXEC))
+            ::fcntl(static_cast<int>(fd), F_SETFD, flags & ~FD_CLOEXEC);
+    }
+}
+
+// linux.seccomp: loaded as late as possible. Without no_new_privs the kernel wants CAP_SYS_ADMIN,
+// so then it goes before the capabilities are dropped (as runc does). A listener fd (SCMP_ACT_NOTIFY)
+// goes to the runtime, which hands it to the seccomp agent.
+void load_syscall_filter(const InitRequest& r) {
+    const int listener = install_syscall_filter(*r.seccomp);
+    if (listener >= 0) {
+        send_msg(r.sync_fd, SyncMsg::kNotifyFd, {}, listener);
+        ::close(listener);
+    }
+}
+
+void run_steps(const InitRequest& r) {
+    // Until exec, nobody in the container may ptrace us or read our memory and fds.
+    if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) throw sys_error("prctl(PR_SET_DUMPABLE)");
+    if (!r.spec || !r.spec->process) throw Error("config.json: process: missing");
+    const spec::Spec& spec = *r.spec;
+    const spec::Process& process = *spec.process;
+
+    wait_for_go(r.sync_fd);
+    const bool joined_user = join_path_namespaces(spec);
+    const bool in_user_ns = r.user_namespace || joined_user;
+    if (in_user_ns) become_root_in_user_ns();
+    enter_new_cgroup_ns(spec);
+    set_names(spec);
+
+    UniqueFd fifo;
+    if (!r.exec_fifo.empty()) fifo = open_exec_fifo_path(r.exec_fifo);
+    apply_oom_score_adj(process);
+    if (!r.no_new_keyring) join_session_keyring();
+
+    {
+        UniqueFd root = prepare_rootfs(spec, r.rootfs);
+        mount_spec_mounts(spec, root.get(), r);
+        const bool setup_dev = !dev_is_bind_mounted(spec);
+        if (setup_dev) {
+            create_default_devices(root.get(), in_user_ns);
+            create_spec_devices(spec, root.get(), in_user_ns);
+            create_dev_symlinks(root.get());
+        }
+        make_cwd(process, root.get());
+        enter_rootfs(spec, root.get(), r.no_pivot);
+        if (process.terminal) setup_terminal(process, r.console_socket_fd, setup_dev);
+    }
+    apply_sysctls(spec);
+    apply_readonly_paths(spec);
+    apply_masked_paths(spec);
+    if (spec.root && spec.root->readonly) remount_root_readonly();
+
+    apply_personality(spec);
+    apply_process_attributes(process);
+    apply_umask(process);
+    // The cwd may be reachable only as root (or only as the user): try before and after.
+    const bool cwd_entered = ::chdir(process.cwd.empty() ? "/" : process.cwd.c_str()) == 0;
+    apply_rlimits(process);
+    const bool filter_after_caps = process.noNewPrivileges;
+    if (r.seccomp && !filter_after_caps) load_syscall_filter(r);
+    apply_user_and_capabilities(process, in_user_ns);
+    if (!cwd_entered) enter_cwd(process);
+    apply_no_new_privileges(process);
+
+    // Found before kReady so that `create` fails, not `start`, when the program is missing.
+    const std::string executable = find_executable(process);
+    if (r.lsm) {
+        const std::string& label =
+            !process.apparmorProfile.empty() ? process.apparmorProfile : process.selinuxLabel;
+        if (!label.empty()) r.lsm->set_exec_label(label);
+    }
+
+    // Before kReady: a listener fd must still reach the runtime over the sync socket.
+    if (r.seccomp && filter_after_caps) load_syscall_filter(r);
+    send_msg(r.sync_fd, SyncMsg::kReady);
+    g_ready_sent = true;
+    if (fifo) wait_for_start(fifo.get());
+    hand_over_fds(r.preserve_fds);
+    exec_process(executable, process);
+}
+
+}  // namespace
+
+[[noreturn]] void run(const InitRequest& request) {
+    std::string message;
+    try {
+        run_steps(request);
+    } catch (const std::exception& e) {
+        message = e.what();
+    } catch (...) {
+        message = "container init: unknown error";
+    }
+    bool reported = false;
+    if (!g_ready_sent) {
+        try {
+            send_msg(request.sync_fd, SyncMsg::kError, message);
+            reported = true;
+        } catch (...) {
+        }
+    }
+    if (!reported) {
+        // The runtime is gone or done; stderr is the last place the message can go.
+        std::string line = "ocirun init: " + message + "\n";
+        ssize_t ignored = ::write(2, line.data(), line.size());
+        (void)ignored;
+    }
+    ::_exit(1);
+}
+
+}  // namespace ocirun::linux_init

@@ -1,0 +1,191 @@
+// The rootfs and config.json's mounts, in the container's mount namespace before pivot_root.
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "linux/init_steps.hpp"
+#include "linux/mount_options.hpp"
+#include "linux/path_in_root.hpp"
+#include "ocirun/error.hpp"
+#include "spec/known_names.hpp"
+
+namespace ocirun::linux_init {
+namespace {
+
+std::string clean_destination(const std::string& dest) {
+    std::string out;
+    std::size_t i = 0;
+    while (i < dest.size()) {
+        std::size_t j = dest.find('/', i);
+        if (j == std::string::npos) j = dest.size();
+        std::string part = dest.substr(i, j - i);
+        if (!part.empty() && part != ".") out += "/" + part;
+        i = j + 1;
+    }
+    return out.empty() ? "/" : out;
+}
+
+// The mount point (from /proc/self/mountinfo) that holds `path`, and whether it is shared.
+struct MountOf {
+    std::string mount_point;
+    bool shared = false;
+};
+MountOf mount_holding(const std::string& path) {
+    MountOf best;
+    std::ifstream in("/proc/self/mountinfo");
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream fields(line);
+        std::string id, parent, devno, root, point, opts, optional;
+        fields >> id >> parent >> devno >> root >> point >> opts;
+        bool shared = false;
+        while (fields >> optional && optional != "-")
+            if (optional.rfind("shared:", 0) == 0) shared = true;
+        const bool inside = point == "/" || path == point ||
+                            (path.rfind(point, 0) == 0 && path[point.size()] == '/');
+        // Later lines are mounted on top of earlier ones: keep the last of the longest.
+        if (inside && point.size() >= best.mount_point.size()) best = {point, shared};
+    }
+    return best;
+}
+
+int mount_setattr_fd(int fd, std::uint64_t set, std::uint64_t clr) {
+    struct mount_attr attr {};
+    attr.attr_set = set;
+    attr.attr_clr = clr;
+    return static_cast<int>(::syscall(SYS_mount_setattr, fd, "",
+                                      AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr));
+}
+
+bool source_is_dir(const std::string& source) {
+    struct stat st {};
+    return ::stat(source.c_str(), &st) != 0 || S_ISDIR(st.st_mode);
+}
+
+// mount(2) for one config.json mount; `where` prefixes errors, e.g. "config.json: mounts[3] (/proc)".
+void mount_one(const spec::Mount& m, const std::string& dest, int root_fd,
+               const InitRequest& request, const std::string& where) {
+    ParsedMountOptions opts = parse_mount_options(m.options);
+    const bool bind = m.type == "bind" || opts.is_bind();
+    if (bind && m.type == "bind" && !(opts.flags & MS_BIND)) opts.flags |= MS_BIND;
+    const std::string kind = bind ? "bind" : m.type;
+    if (opts.idmap || !m.uidMappings.empty() || !m.gidMappings.empty())
+        throw NotImplemented(where + ": idmapped mounts are not supported yet");
+
+    if (m.type == "cgroup") {
+        mount_cgroup_tree(*request.spec, root_fd, dest, opts.flags, where);
+        return;
+    }
+
+    ResolvedPath target =
+        resolve_in_root(root_fd, dest, bind && !source_is_dir(m.source) ? Create::kFile : Create::kDir);
+    std::string data = opts.data;
+    if (!bind && request.lsm && request.spec->linuxSection &&
+        !request.spec->linuxSection->mountLabel.empty()) {
+        std::string label = request.lsm->mount_label_option(request.spec->linuxSection->mountLabel);
+        if (!label.empty()) data += (data.empty() ? "" : ",") + label;
+    }
+
+    bool bound = bind;
+    if (bind) {
+        if (::mount(m.source.c_str(), target.proc_path().c_str(), nullptr,
+                    opts.flags & (MS_BIND | MS_REC), nullptr) != 0)
+            throw sys_error(where + ": mount bind " + m.source);
+    } else if (::mount(m.source.c_str(), target.proc_path().c_str(), m.type.c_str(), opts.flags,
+                       data.empty() ? nullptr : data.c_str()) != 0) {
+        int err = errno;
+        // sysfs and mqueue cannot be mounted without their own (net, ipc) namespace inside a
+        // user namespace; like runc, fall back to a recursive bind of the host's.
+        if (err != EPERM || (m.type != "sysfs" && m.type != "mqueue"))
+            throw sys_error(where + ": mount " + kind, err);
+        const char* host = m.type == "sysfs" ? "/sys" : "/dev/mqueue";
+        if (::mount(host, target.proc_path().c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
+            throw sys_error(where + ": mount " + kind + " (bind of the host's " + host + ")");
+        bound = true;
+    }
+
+    // A bind ignores every flag but MS_BIND|MS_REC: the rest needs a remount of the new mount
+    // (re-resolved, so we address the mount and not the directory under it).
+    const unsigned long extra = opts.flags & ~(MS_BIND | MS_REC);
+    if (bound && extra) {
+        ResolvedPath mounted = resolve_in_root(root_fd, dest);
+        const std::string p = mounted.proc_path();
+        const unsigned long flags = extra | MS_BIND | MS_REMOUNT;
+        if (::mount(nullptr, p.c_str(), nullptr, flags, nullptr) != 0) {
+            // In a user namespace the source's flags are locked and must be repeated.
+            if (errno != EPERM ||
+                ::mount(nullptr, p.c_str(), nullptr, flags | locked_mount_flags(p), nullptr) != 0)
+                throw sys_error(where + ": remount " + kind);
+        }
+    }
+
+    if (!opts.propagation.empty() || opts.attr_set || opts.attr_clr) {
+        ResolvedPath mounted = resolve_in_root(root_fd, dest);
+        for (unsigned long flag : opts.propagation)
+            if (::mount(nullptr, mounted.proc_path().c_str(), nullptr, flag, nullptr) != 0)
+                throw sys_error(where + ": set mount propagation");
+        if ((opts.attr_set || opts.attr_clr) &&
+            mount_setattr_fd(mounted.fd.get(), opts.attr_set, opts.attr_clr) != 0)
+            throw sys_error(where + ": mount_setattr (recursive mount options)");
+    }
+}
+
+}  // namespace
+
+UniqueFd prepare_rootfs(const spec::Spec& spec, const std::string& rootfs) {
+    // Stop our mounts from reaching the host (and, for shared, let host mounts reach us).
+    unsigned long propagation = MS_SLAVE | MS_REC;
+    std::string field = "linux.rootfsPropagation";
+    if (spec.linuxSection && !spec.linuxSection->rootfsPropagation.empty()) {
+        const auto* opt = spec::find_mount_option(spec.linuxSection->rootfsPropagation);
+        if (!opt || !opt->propagation)
+            throw Error("config.json: " + field + ": unknown propagation \"" +
+                        spec.linuxSection->rootfsPropagation + "\"");
+        propagation = opt->flag;
+    }
+    if (::mount(nullptr, "/", nullptr, propagation, nullptr) != 0)
+        throw sys_error("config.json: " + field + ": make / " + (spec.linuxSection && !spec.linuxSection->rootfsPropagation.empty() ? spec.linuxSection->rootfsPropagation : "rslave"));
+
+    // pivot_root refuses a new root whose parent mount is shared.
+    MountOf parent = mount_holding(rootfs);
+    if (parent.shared && ::mount(nullptr, parent.mount_point.c_str(), nullptr, MS_PRIVATE, nullptr) != 0)
+        throw sys_error("root.path: make the mount holding " + rootfs + " (" + parent.mount_point + ") private");
+
+    // The rootfs becomes a mount point of its own, which pivot_root needs.
+    if (::mount(rootfs.c_str(), rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
+        throw sys_error("config.json: root.path: bind mount " + rootfs);
+    UniqueFd fd(::open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!fd) throw sys_error("config.json: root.path: open " + rootfs);
+    return fd;
+}
+
+void mount_spec_mounts(const spec::Spec& spec, int root_fd, const InitRequest& request) {
+    for (std::size_t i = 0; i < spec.mounts.size(); ++i) {
+        const spec::Mount& m = spec.mounts[i];
+        const std::string dest = clean_destination(m.destination);
+        const std::string where = "config.json: mounts[" + std::to_string(i) + "] (" + m.destination + ")";
+        try {
+            mount_one(m, dest, root_fd, request, where);
+        } catch (const ResolveError& e) {
+            throw Error(where + ": " + e.what());
+        }
+    }
+}
+
+bool dev_is_bind_mounted(const spec::Spec& spec) {
+    for (const auto& m : spec.mounts) {
+        if (clean_destination(m.destination) != "/dev") continue;
+        if (m.type == "bind") return true;
+        for (const auto& o : m.options)
+            if (o == "bind" || o == "rbind") return true;
+    }
+    return false;
+}
+
+}  // namespace ocirun::linux_init

@@ -1,0 +1,85 @@
+#include "linux/seccomp_agent.hpp"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <boost/json.hpp>
+#include <cerrno>
+#include <cstring>
+
+#include "ocirun/error.hpp"
+#include "ocirun/spec.hpp"
+#include "util/unique_fd.hpp"
+
+namespace ocirun::linux_init {
+
+std::string seccomp_agent_state_json(const SeccompAgentState& s) {
+    boost::json::object state;
+    state["ociVersion"] = spec::kSpecVersion;
+    state["id"] = s.id;
+    state["status"] = s.status;
+    if (s.init_pid != 0) state["pid"] = s.init_pid;
+    state["bundle"] = s.bundle;
+    if (!s.annotations.empty()) {
+        boost::json::object annotations;
+        for (const auto& [k, v] : s.annotations) annotations[k] = v;
+        state["annotations"] = std::move(annotations);
+    }
+    boost::json::object root;
+    root["ociVersion"] = spec::kSpecVersion;
+    root["fds"] = boost::json::array{"seccompFd"};  // names the one fd in SCM_RIGHTS
+    root["pid"] = s.pid;
+    if (!s.metadata.empty()) root["metadata"] = s.metadata;
+    root["state"] = std::move(state);
+    return boost::json::serialize(root);
+}
+
+void send_to_seccomp_agent(const std::string& listener_path, const std::string& state_json_with_fds,
+                           int notify_fd) {
+    const std::string where = "seccomp agent at " + listener_path;
+    if (notify_fd < 0) throw Error(where + ": no seccomp listener fd to send");
+    if (state_json_with_fds.empty()) throw Error(where + ": empty container process state");
+
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (listener_path.empty() || listener_path.size() >= sizeof addr.sun_path)
+        throw Error("linux.seccomp.listenerPath: \"" + listener_path + "\" is not a usable unix socket path (" +
+                    std::to_string(sizeof addr.sun_path - 1) + " bytes at most)");
+    std::memcpy(addr.sun_path, listener_path.data(), listener_path.size());
+
+    UniqueFd sock(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!sock) throw sys_error(where + ": socket");
+    int rc;
+    do rc = ::connect(sock.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
+    while (rc < 0 && errno == EINTR);
+    if (rc < 0) throw sys_error(where + ": connect");
+
+    // First chunk carries the fd; on a stream socket a large state may need more sends.
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))]{};
+    iovec iov{const_cast<char*>(state_json_with_fds.data()), state_json_with_fds.size()};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(cmsg), &notify_fd, sizeof(int));
+
+    ssize_t sent;
+    do sent = ::sendmsg(sock.get(), &msg, MSG_NOSIGNAL);
+    while (sent < 0 && errno == EINTR);
+    if (sent < 0) throw sys_error(where + ": sendmsg");
+    std::size_t done = static_cast<std::size_t>(sent);
+    while (done < state_json_with_fds.size()) {
+        const ssize_t n = ::send(sock.get(), state_json_with_fds.data() + done,
+                                 state_json_with_fds.size() - done, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw sys_error(where + ": send");
+        done += static_cast<std::size_t>(n);
+    }
+}
+
+}  // namespace ocirun::linux_init

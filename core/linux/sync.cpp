@@ -1,0 +1,88 @@
+// The parent/child sync channel: SOCK_SEQPACKET, one message = a SyncMsg, an optional text and
+// at most one fd in SCM_RIGHTS (see container_init.hpp).
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <vector>
+
+#include "linux/container_init.hpp"
+#include "ocirun/error.hpp"
+
+namespace ocirun::linux_init {
+
+void send_msg(int fd, SyncMsg msg, const std::string& text, int pass_fd) {
+    auto code = static_cast<std::uint32_t>(msg);
+    struct iovec iov[2] = {{&code, sizeof code},
+                           {const_cast<char*>(text.data()), text.size()}};
+    struct msghdr mh {};
+    mh.msg_iov = iov;
+    mh.msg_iovlen = text.empty() ? 1 : 2;
+    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    if (pass_fd >= 0) {
+        mh.msg_control = control;
+        mh.msg_controllen = sizeof control;
+        struct cmsghdr* c = CMSG_FIRSTHDR(&mh);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        std::memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
+    }
+    ssize_t n;
+    do {
+        n = ::sendmsg(fd, &mh, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) throw sys_error("sync socket: send");
+}
+
+bool recv_msg(int fd, SyncMsg& msg, std::string& text, int* received_fd) {
+    if (received_fd) *received_fd = -1;
+    // Learn the message size first (MSG_TRUNC reports a datagram's real length).
+    char probe;
+    ssize_t size;
+    do {
+        size = ::recv(fd, &probe, 1, MSG_PEEK | MSG_TRUNC);
+    } while (size < 0 && errno == EINTR);
+    if (size < 0) throw sys_error("sync socket: receive");
+    if (size == 0) {
+        // Seqpacket EOF and an empty datagram look alike; a real message is never empty.
+        return false;
+    }
+    std::vector<char> buf(static_cast<std::size_t>(size));
+    struct iovec iov {buf.data(), buf.size()};
+    struct msghdr mh {};
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int) * 4)] = {};
+    mh.msg_control = control;
+    mh.msg_controllen = sizeof control;
+    ssize_t n;
+    do {
+        n = ::recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) throw sys_error("sync socket: receive");
+    if (n == 0) return false;
+    for (struct cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+        std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (std::size_t i = 0; i < count; ++i) {
+            int got;
+            std::memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+            if (received_fd && *received_fd < 0) {
+                *received_fd = got;
+            } else {
+                ::close(got);  // the protocol carries one fd; never leak extras
+            }
+        }
+    }
+    if (static_cast<std::size_t>(n) < sizeof(std::uint32_t))
+        throw Error("sync socket: short message (" + std::to_string(n) + " bytes)");
+    std::uint32_t code;
+    std::memcpy(&code, buf.data(), sizeof code);
+    msg = static_cast<SyncMsg>(code);
+    text.assign(buf.data() + sizeof code, static_cast<std::size_t>(n) - sizeof code);
+    return true;
+}
+
+}  // namespace ocirun::linux_init

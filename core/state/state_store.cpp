@@ -1,0 +1,172 @@
+#include "state/state_store.hpp"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/json.hpp>
+#include <cerrno>
+
+#include "ocirun/error.hpp"
+#include "state/stored_state_json.hpp"
+#include "util/file_io.hpp"
+
+namespace ocirun::state {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kLockFile = "lock";
+constexpr const char* kStateFile = "state.json";
+// Temporary names contain '~', which no container id may contain, so listing never shows them.
+constexpr const char* kCreatingPrefix = "~creating.";
+constexpr const char* kDeletingPrefix = "~deleting.";
+
+Error does_not_exist(const std::string& id) {
+    return Error("container \"" + id + "\" does not exist");
+}
+
+Error already_exists(const std::string& id) {
+    return Error("container with given ID already exists: \"" + id + "\"");
+}
+
+// mkdir -p with `mode` for every directory it creates (runc: MkdirAll(root, 0700)).
+void make_dirs(const fs::path& path, mode_t mode) {
+    fs::path partial;
+    for (const auto& part : path) {
+        partial /= part;
+        if (::mkdir(partial.c_str(), mode) == 0) {
+            // mkdir's mode is filtered by the umask; the root must be exactly `mode`.
+            if (::chmod(partial.c_str(), mode) != 0) throw sys_error("chmod " + partial.string());
+        } else if (errno != EEXIST) {
+            throw sys_error("create state directory " + partial.string());
+        }
+    }
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) throw sys_error("stat " + path.string());
+    if (!S_ISDIR(st.st_mode)) throw Error("state root " + path.string() + " is not a directory");
+}
+
+void lock_exclusive(int fd, const fs::path& lock_path) {
+    while (::flock(fd, LOCK_EX) != 0) {
+        if (errno != EINTR) throw sys_error("lock " + lock_path.string());
+    }
+}
+
+std::string unique_suffix() {
+    static std::atomic<unsigned> counter{0};
+    return std::to_string(::getpid()) + "." + std::to_string(counter++);
+}
+
+}  // namespace
+
+// ---- ContainerDir --------------------------------------------------------------------------
+
+StoredState ContainerDir::load() const {
+    const fs::path file = path_ / kStateFile;
+    const std::string text = fileio::read_file(file);
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(text, ec);
+    if (ec) throw Error(file.string() + ": invalid JSON: " + ec.message());
+    return stored_state_from_json(v, file.string());
+}
+
+void ContainerDir::save(const StoredState& s) const {
+    fileio::write_atomic(path_ / kStateFile, boost::json::serialize(to_json(s)), true, 0600);
+}
+
+void ContainerDir::remove() {
+    // Rename first so that the id disappears atomically (a concurrent open() sees "does not
+    // exist", a create() may reuse the id at once), then delete the renamed tree at leisure.
+    const fs::path tomb = path_.parent_path() / (kDeletingPrefix + unique_suffix());
+    if (::rename(path_.c_str(), tomb.c_str()) != 0)
+        throw sys_error("remove container directory " + path_.string());
+    std::error_code ec;
+    fs::remove_all(tomb, ec);
+    lock_.reset();  // waiters wake up, find ROOT/ID/lock gone and report "does not exist"
+    if (ec) throw Error("remove container directory " + tomb.string() + ": " + ec.message());
+}
+
+// ---- StateStore ----------------------------------------------------------------------------
+
+StateStore::StateStore(fs::path root) : root_(std::move(root)) {}
+
+ContainerDir StateStore::create(const std::string& id) {
+    validate_id(id);
+    make_dirs(root_, 0700);
+    const fs::path final_path = root_ / id;
+    if (::access(final_path.c_str(), F_OK) == 0) throw already_exists(id);
+
+    // Build the directory with its lock held under a temporary name, then move it into place:
+    // nobody can open the container before its creator holds the lock.
+    std::string tmpl = (root_ / (std::string(kCreatingPrefix) + "XXXXXX")).string();
+    if (::mkdtemp(tmpl.data()) == nullptr)
+        throw sys_error("create container directory in " + root_.string());
+    const fs::path tmp(tmpl);
+    auto discard_tmp = [&] {
+        std::error_code ec;
+        fs::remove_all(tmp, ec);
+    };
+    try {
+        if (::chmod(tmp.c_str(), 0711) != 0) throw sys_error("chmod " + tmp.string());
+        const fs::path lock_path = tmp / kLockFile;
+        UniqueFd lock(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+        if (!lock) throw sys_error("create " + lock_path.string());
+        lock_exclusive(lock.get(), lock_path);
+        if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, final_path.c_str(), RENAME_NOREPLACE) != 0) {
+            if (errno == EEXIST || errno == ENOTEMPTY) throw already_exists(id);
+            throw sys_error("create container directory " + final_path.string());
+        }
+        return ContainerDir(id, final_path, std::move(lock));
+    } catch (...) {
+        discard_tmp();
+        throw;
+    }
+}
+
+ContainerDir StateStore::open(const std::string& id) {
+    validate_id(id);
+    const fs::path dir = root_ / id;
+    const fs::path lock_path = dir / kLockFile;
+    for (;;) {
+        UniqueFd lock(::open(lock_path.c_str(), O_RDWR | O_CLOEXEC));
+        if (!lock) {
+            if (errno == ENOENT || errno == ENOTDIR) throw does_not_exist(id);
+            throw sys_error("open " + lock_path.string());
+        }
+        lock_exclusive(lock.get(), lock_path);
+        // While we waited, the holder may have deleted the container (and someone may even have
+        // created a new one with the same id): only the lock file now at the path counts.
+        struct stat held {}, current {};
+        if (::fstat(lock.get(), &held) != 0) throw sys_error("stat " + lock_path.string());
+        if (::stat(lock_path.c_str(), &current) != 0) {
+            if (errno == ENOENT || errno == ENOTDIR) throw does_not_exist(id);
+            throw sys_error("stat " + lock_path.string());
+        }
+        if (held.st_dev == current.st_dev && held.st_ino == current.st_ino)
+            return ContainerDir(id, dir, std::move(lock));
+    }
+}
+
+std::vector<std::string> StateStore::ids() const {
+    std::vector<std::string> out;
+    std::error_code ec;
+    fs::directory_iterator it(root_, ec);
+    if (ec) {
+        if (ec == std::errc::no_such_file_or_directory) return out;
+        throw Error("list " + root_.string() + ": " + ec.message());
+    }
+    for (const auto& entry : it) {
+        std::string name = entry.path().filename().string();
+        std::error_code type_ec;
+        if (is_valid_id(name) && !entry.is_symlink(type_ec) && entry.is_directory(type_ec)) out.push_back(std::move(name));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace ocirun::state

@@ -1,0 +1,143 @@
+// Log lines as runc writes them through logrus:
+//   text: time="2026-11-26T10:00:00Z" level=error msg="container does not exist"
+//   json: {"level":"error","msg":"container does not exist","time":"2026-11-26T10:00:00Z"}
+// Each line is one write(2) on an O_APPEND descriptor, so concurrent writers never interleave.
+#include "util/log.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
+#include <cerrno>
+#include <ctime>
+#include <mutex>
+
+#include "ocirun/error.hpp"
+
+namespace ocirun::log {
+namespace {
+
+struct Sink {
+    std::mutex mu;
+    int fd = STDERR_FILENO;
+    bool owned = false;
+    Format format = Format::Text;
+};
+
+Sink& sink() {
+    static Sink s;
+    return s;
+}
+
+// Read on every debug() call: a relaxed atomic load is all that disabled debug logging costs.
+std::atomic<bool> g_debug{false};
+
+const char* level_name(Level level) {
+    switch (level) {
+        case Level::Debug: return "debug";
+        case Level::Info: return "info";
+        case Level::Warn: return "warning";  // logrus's name for its warn level
+        case Level::Error: return "error";
+    }
+    return "error";
+}
+
+std::string rfc3339_now() {
+    std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    ::gmtime_r(&now, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+// logrus quotes a value unless every byte is one of [A-Za-z0-9-._/@^+].
+bool needs_quoting(std::string_view s) {
+    if (s.empty()) return true;
+    for (unsigned char c : s) {
+        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                     c == '-' || c == '.' || c == '_' || c == '/' || c == '@' || c == '^' ||
+                     c == '+';
+        if (!plain) return true;
+    }
+    return false;
+}
+
+// Go's %q for the bytes we meet in messages: escapes quotes, backslashes and control bytes.
+std::string go_quote(std::string_view s) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out = "\"";
+    for (unsigned char c : s) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (c < 0x20 || c == 0x7f) {
+                    out += "\\x";
+                    out += hex[c >> 4];
+                    out += hex[c & 0xf];
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+    }
+    return out + "\"";
+}
+
+std::string json_string(std::string_view s) { return boost::json::serialize(boost::json::string(s)); }
+
+std::string format_line(Format format, Level level, std::string_view msg) {
+    const std::string time = rfc3339_now();
+    if (format == Format::Json) {
+        return "{\"level\":" + json_string(level_name(level)) + ",\"msg\":" + json_string(msg) +
+               ",\"time\":" + json_string(time) + "}\n";
+    }
+    std::string value = needs_quoting(msg) ? go_quote(msg) : std::string(msg);
+    return "time=" + go_quote(time) + " level=" + level_name(level) + " msg=" + value + "\n";
+}
+
+void write_all(int fd, const std::string& line) {
+    std::string_view rest = line;
+    while (!rest.empty()) {
+        ssize_t n = ::write(fd, rest.data(), rest.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return;  // nowhere left to report a failing log
+        }
+        rest.remove_prefix(static_cast<size_t>(n));
+    }
+}
+
+}  // namespace
+
+void configure(const Options& opts) {
+    int fd = STDERR_FILENO;
+    bool owned = false;
+    if (!opts.file.empty()) {
+        fd = ::open(opts.file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0) throw sys_error("open log file " + opts.file);
+        owned = true;
+    }
+    Sink& s = sink();
+    std::lock_guard<std::mutex> guard(s.mu);
+    if (s.owned) ::close(s.fd);
+    s.fd = fd;
+    s.owned = owned;
+    s.format = opts.format;
+    g_debug.store(opts.debug, std::memory_order_relaxed);
+}
+
+bool debug_enabled() { return g_debug.load(std::memory_order_relaxed); }
+
+void write(Level level, std::string_view msg) {
+    Sink& s = sink();
+    std::lock_guard<std::mutex> guard(s.mu);
+    write_all(s.fd, format_line(s.format, level, msg));
+}
+
+}  // namespace ocirun::log

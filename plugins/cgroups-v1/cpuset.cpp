@@ -1,0 +1,56 @@
+// cpuset: cpus and mems. A new cpuset directory starts empty and refuses tasks, so every
+// directory we create gets its parent's values first (runc's ensureParent).
+#include "cgroup_files.hpp"
+#include "controller.hpp"
+
+namespace ocirun::cgroups::v1 {
+namespace {
+
+class CpuSet final : public Controller {
+public:
+    const char* name() const override { return "cpuset"; }
+    const char* field() const override { return "linux.resources.cpu"; }
+    bool wants(const spec::LinuxResources& r) const override {
+        return r.cpu && (!r.cpu->cpus.empty() || !r.cpu->mems.empty());
+    }
+    void validate(const spec::LinuxResources& r) const override {
+        if (!r.cpu) return;
+        if (!r.cpu->cpus.empty()) parse_cpu_list(r.cpu->cpus, "linux.resources.cpu.cpus");
+        if (!r.cpu->mems.empty()) parse_cpu_list(r.cpu->mems, "linux.resources.cpu.mems");
+    }
+    void prepare_new_dir(const fs::path& dir) const override {
+        for (const char* file : {"cpuset.cpus", "cpuset.mems"}) {
+            auto own = read_trimmed_if_exists(dir / file);
+            if (own && own->empty()) {
+                auto parent = read_trimmed_if_exists(dir.parent_path() / file);
+                if (parent && !parent->empty()) write_text(dir / file, *parent);
+            }
+        }
+    }
+    void apply(const fs::path& dir, const spec::LinuxResources& r) const override {
+        if (!r.cpu->cpus.empty()) write_text(dir / "cpuset.cpus", r.cpu->cpus);
+        if (!r.cpu->mems.empty()) write_text(dir / "cpuset.mems", r.cpu->mems);
+    }
+    void add_stats(const fs::path& dir, Stats& s) const override {
+        auto& c = s.cpuset;
+        c.present = true;
+        c.cpus = parse_cpu_list(read_trimmed_if_exists(dir / "cpuset.effective_cpus").value_or(""), "cpuset.effective_cpus");
+        c.mems = parse_cpu_list(read_trimmed_if_exists(dir / "cpuset.effective_mems").value_or(""), "cpuset.effective_mems");
+        c.cpu_exclusive = read_u64_or(dir / "cpuset.cpu_exclusive", 0);
+        c.mem_hardwall = read_u64_or(dir / "cpuset.mem_hardwall", 0);
+        c.mem_exclusive = read_u64_or(dir / "cpuset.mem_exclusive", 0);
+        c.memory_migrate = read_u64_or(dir / "cpuset.memory_migrate", 0);
+        c.memory_spread_page = read_u64_or(dir / "cpuset.memory_spread_page", 0);
+        c.memory_spread_slab = read_u64_or(dir / "cpuset.memory_spread_slab", 0);
+        c.memory_pressure = read_u64_or(dir / "cpuset.memory_pressure", 0);
+        c.sched_load_balance = read_u64_or(dir / "cpuset.sched_load_balance", 0);
+        auto relax = read_trimmed_if_exists(dir / "cpuset.sched_relax_domain_level");
+        c.sched_relax_domain_level = relax ? std::stoll(*relax) : 0;
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Controller> make_cpuset_controller() { return std::make_unique<CpuSet>(); }
+
+}  // namespace ocirun::cgroups::v1

@@ -1,0 +1,46 @@
+// hugetlb: hugetlb.<size>.limit_in_bytes per page size ("2MB"), checked against the sizes the
+// kernel supports.
+#include <algorithm>
+
+#include "cgroup_files.hpp"
+#include "controller.hpp"
+#include "ocirun/error.hpp"
+
+namespace ocirun::cgroups::v1 {
+namespace {
+
+class Hugetlb final : public Controller {
+public:
+    const char* name() const override { return "hugetlb"; }
+    const char* field() const override { return "linux.resources.hugepageLimits"; }
+    bool wants(const spec::LinuxResources& r) const override { return !r.hugepageLimits.empty(); }
+    void validate(const spec::LinuxResources& r) const override {
+        auto sizes = host_hugepage_sizes();
+        for (size_t i = 0; i < r.hugepageLimits.size(); ++i) {
+            const auto& size = r.hugepageLimits[i].pageSize;
+            if (std::find(sizes.begin(), sizes.end(), size) == sizes.end())
+                throw Error("linux.resources.hugepageLimits[" + std::to_string(i) + "].pageSize: \"" + size +
+                            "\" is not a huge page size of this host");
+        }
+    }
+    void apply(const fs::path& dir, const spec::LinuxResources& r) const override {
+        for (const auto& h : r.hugepageLimits)
+            write_text(dir / ("hugetlb." + h.pageSize + ".limit_in_bytes"), std::to_string(h.limit));
+    }
+    void add_stats(const fs::path& dir, Stats& s) const override {
+        for (const auto& size : host_hugepage_sizes()) {
+            HugetlbEntry e;
+            const std::string prefix = "hugetlb." + size + ".";
+            e.usage = read_u64_or(dir / (prefix + "usage_in_bytes"), 0);
+            e.max = read_u64_or(dir / (prefix + "max_usage_in_bytes"), 0);
+            e.failcnt = read_u64_or(dir / (prefix + "failcnt"), 0);
+            s.hugetlb[size] = e;
+        }
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Controller> make_hugetlb_controller() { return std::make_unique<Hugetlb>(); }
+
+}  // namespace ocirun::cgroups::v1

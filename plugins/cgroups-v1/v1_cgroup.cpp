@@ -1,0 +1,121 @@
+#include "v1_cgroup.hpp"
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "cgroup_files.hpp"
+#include "controller.hpp"
+#include "created_dirs.hpp"
+#include "kill_all.hpp"
+#include "oom_notifier.hpp"
+#include "ocirun/error.hpp"
+#include "stats_json.hpp"
+
+namespace ocirun::cgroups::v1 {
+
+std::string V1Cgroup::dir_of(const std::string& controller) const {
+    auto it = saved_.paths.find(controller);
+    return it == saved_.paths.end() ? std::string() : it->second;
+}
+
+void V1Cgroup::add_process(pid_t pid) {
+    std::set<std::string> dirs;
+    for (const auto& [controller, dir] : saved_.paths) dirs.insert(dir);
+    for (const auto& dir : dirs) write_text(fs::path(dir) / "cgroup.procs", std::to_string(pid));
+}
+
+void V1Cgroup::set_resources(const spec::LinuxResources& r) {
+    if (!r.unified.empty())
+        throw Error("linux.resources.unified requires cgroup v2 (invalid configuration: cannot use "
+                    "unified on cgroup v1)");
+    for (const auto& controller : all_controllers()) {
+        const bool wanted = controller->wants(r);
+        if (!wanted && !controller->always_apply()) continue;
+        std::string dir = dir_of(controller->name());
+        if (dir.empty()) {
+            if (!wanted) continue;
+            throw Error(std::string(controller->field()) + ": cannot set " + controller->name() +
+                        " limit: the " + controller->name() + " cgroup controller is not mounted on this host");
+        }
+        controller->validate(r);
+        try {
+            controller->apply(dir, r);
+        } catch (const Error& e) {
+            std::string what = e.what();
+            if (what.rfind("linux.", 0) == 0) throw;
+            throw Error(std::string(controller->field()) + ": " + what);
+        }
+    }
+}
+
+std::vector<pid_t> V1Cgroup::pids() const {
+    // Any hierarchy lists the same processes; prefer the ones every host has.
+    for (const char* c : {"freezer", "pids", "memory", "devices", "cpu"}) {
+        std::string dir = dir_of(c);
+        if (!dir.empty()) return read_procs(dir, true);
+    }
+    if (saved_.paths.empty()) throw Error("cgroup has no directories");
+    return read_procs(saved_.paths.begin()->second, true);
+}
+
+void V1Cgroup::write_freezer_state(const char* state) {
+    std::string dir = dir_of("freezer");
+    if (dir.empty()) throw Error("pause/resume need the freezer cgroup controller, which this host does not mount");
+    write_text(fs::path(dir) / "freezer.state", state);
+}
+
+void V1Cgroup::freeze() {
+    using namespace std::chrono_literals;
+    const fs::path file = fs::path(dir_of("freezer")) / "freezer.state";
+    // The kernel may stay in FREEZING while a task is in an uninterruptible sleep; re-writing
+    // FROZEN retries the freeze (runc does the same). Bounded at about 5 seconds.
+    for (int attempt = 0; attempt < 500; ++attempt) {
+        if (attempt % 50 == 0) write_freezer_state("FROZEN");
+        if (read_trimmed_if_exists(file).value_or("") == "FROZEN") return;
+        std::this_thread::sleep_for(10ms);
+    }
+    write_freezer_state("THAWED");
+    throw Error("freeze: " + file.string() + " did not reach FROZEN within 5 seconds");
+}
+
+void V1Cgroup::thaw() {
+    using namespace std::chrono_literals;
+    write_freezer_state("THAWED");
+    const fs::path file = fs::path(dir_of("freezer")) / "freezer.state";
+    for (int attempt = 0; attempt < 500; ++attempt) {
+        if (read_trimmed_if_exists(file).value_or("") == "THAWED") return;
+        std::this_thread::sleep_for(10ms);
+    }
+    throw Error("thaw: " + file.string() + " did not reach THAWED within 5 seconds");
+}
+
+bool V1Cgroup::frozen() const {
+    std::string dir = dir_of("freezer");
+    if (dir.empty()) return false;
+    auto state = read_trimmed_if_exists(fs::path(dir) / "freezer.state").value_or("");
+    return state == "FROZEN" || state == "FREEZING";
+}
+
+void V1Cgroup::kill_all(int signal) { freeze_signal_thaw(*this, signal, !dir_of("freezer").empty()); }
+
+std::string V1Cgroup::stats_json() const {
+    Stats stats;
+    for (const auto& controller : all_controllers()) {
+        std::string dir = dir_of(controller->name());
+        if (!dir.empty()) controller->add_stats(dir, stats);
+    }
+    return stats_to_json(stats);
+}
+
+int V1Cgroup::open_oom_notifier() {
+    std::string dir = dir_of("memory");
+    if (dir.empty()) return -1;
+    return open_v1_oom_eventfd(dir);
+}
+
+void V1Cgroup::destroy() { remove_cgroup_dirs(saved_.created); }
+
+std::string V1Cgroup::save() const { return to_text(saved_); }
+
+}  // namespace ocirun::cgroups::v1

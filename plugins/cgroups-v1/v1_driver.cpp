@@ -1,0 +1,109 @@
+// The cgroups-v1 cgroup driver: placement and creation of a container's cgroup on legacy and
+// hybrid hosts, following runc's cgroupfs driver.
+#include <algorithm>
+#include <set>
+
+#include "cgroup_files.hpp"
+#include "cgroups_path.hpp"
+#include "controller.hpp"
+#include "created_dirs.hpp"
+#include "hierarchies.hpp"
+#include "host_cgroup_mode.hpp"
+#include "ocirun/error.hpp"
+#include "ocirun/plugin.hpp"
+#include "v1_cgroup.hpp"
+
+namespace ocirun::cgroups::v1 {
+namespace {
+
+class V1Driver final : public plugin::CgroupDriver {
+public:
+    plugin::Info info() const override {
+        return {kDriverName, plugin::Kind::CgroupDriver, "0.1.0",
+                "cgroup v1 (legacy and hybrid hosts) via cgroupfs, runc-compatible placement"};
+    }
+
+    std::string unavailable_reason(const plugin::HostContext&) const override {
+        switch (host_cgroup_mode()) {
+            case HostCgroupMode::Legacy:
+            case HostCgroupMode::Hybrid: return {};
+            case HostCgroupMode::Unified: return "this host uses cgroup v2 only (/sys/fs/cgroup is a cgroup2 mount)";
+            case HostCgroupMode::None: return "no cgroup filesystem is mounted at /sys/fs/cgroup";
+        }
+        return {};
+    }
+
+    std::string features_json() const override { return R"({"linux":{"cgroup":{"v1":true}}})"; }
+
+    void validate(const plugin::CgroupConfig& config, const plugin::HostContext& host) const override {
+        resolve_placement(config, host);
+        if (!config.resources) return;
+        const auto& r = *config.resources;
+        if (!r.unified.empty())
+            throw Error("config.json: linux.resources.unified requires cgroup v2 (invalid configuration: "
+                        "cannot use unified on cgroup v1)");
+        Layout layout = discover_layout();
+        for (const auto& controller : all_controllers()) {
+            if (!controller->wants(r)) continue;
+            if (!layout.find(controller->name()))
+                throw Error(std::string("config.json: ") + controller->field() + ": cannot set " +
+                            controller->name() + " limit: the " + controller->name() +
+                            " cgroup controller is not mounted on this host");
+            try {
+                controller->validate(r);
+            } catch (const Error& e) {
+                throw Error(std::string("config.json: ") + e.what());
+            }
+        }
+        if (layout.find("devices")) all_controllers()[1]->validate(r);
+    }
+
+    std::unique_ptr<plugin::Cgroup> create(const plugin::CgroupConfig& config, const plugin::HostContext& host) override {
+        validate(config, host);
+        Placement placement = resolve_placement(config, host);
+        Layout layout = discover_layout();
+        SavedCgroup saved;
+        saved.driver = kDriverName;
+        try {
+            for (const auto& h : layout.v1) create_in(h, placement, saved);
+            if (layout.unified) create_in(*layout.unified, placement, saved);
+            auto cgroup = std::make_unique<V1Cgroup>(saved);
+            if (config.resources) cgroup->set_resources(*config.resources);
+            return cgroup;
+        } catch (...) {
+            try {
+                remove_cgroup_dirs(saved.created);
+            } catch (const Error&) {
+                // The original error matters more; leftovers are named by the next failure.
+            }
+            throw;
+        }
+    }
+
+    std::unique_ptr<plugin::Cgroup> open(const std::string& saved, const plugin::HostContext&) override {
+        return std::make_unique<V1Cgroup>(saved_cgroup_from_text(saved, kDriverName));
+    }
+
+private:
+    static void create_in(const Hierarchy& h, const Placement& placement, SavedCgroup& saved) {
+        const std::string relative = h.relative_dir(placement);
+        const size_t first_new = saved.created.size();
+        make_cgroup_dirs(h.mount_point, relative, saved.created);
+        const fs::path dir = relative.empty() ? fs::path(h.mount_point) : fs::path(h.mount_point) / relative;
+        // Newly made directories must be usable before a process joins (cpuset).
+        for (const auto& controller : all_controllers()) {
+            if (std::find(h.controllers.begin(), h.controllers.end(), controller->name()) == h.controllers.end()) continue;
+            for (size_t i = first_new; i < saved.created.size(); ++i) controller->prepare_new_dir(saved.created[i]);
+        }
+        if (h.controllers.empty()) {
+            saved.paths[""] = dir.string();
+        } else {
+            for (const auto& c : h.controllers) saved.paths[c] = dir.string();
+        }
+    }
+};
+
+}  // namespace
+}  // namespace ocirun::cgroups::v1
+
+OCIRUN_PLUGIN(ocirun::cgroups::v1::V1Driver)

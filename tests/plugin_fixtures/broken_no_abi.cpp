@@ -1,0 +1,10 @@
+// Broken on purpose: has the factory but no ocirun_plugin_abi_version. The factory must not be
+// called (it aborts).
+#include <ocirun/plugin.hpp>
+
+#include <cstdlib>
+
+namespace fixture {
+ocirun::plugin::Plugin* create() { std::abort(); }
+}  // namespace fixture
+BOOST_DLL_ALIAS(fixture::create, ocirun_plugin_create)

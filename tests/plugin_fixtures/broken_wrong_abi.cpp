@@ -1,0 +1,12 @@
+// Broken on purpose: exports ABI version 7. The loader must refuse it before calling the
+// factory, which would abort the test process if it were called.
+#include <ocirun/plugin.hpp>
+
+#include <cstdlib>
+
+extern "C" BOOST_SYMBOL_EXPORT const std::uint32_t ocirun_plugin_abi_version = 7;
+
+namespace fixture {
+ocirun::plugin::Plugin* create() { std::abort(); }
+}  // namespace fixture
+BOOST_DLL_ALIAS(fixture::create, ocirun_plugin_create)

@@ -1,0 +1,154 @@
+#!/bin/busybox sh
+# PID 1 of the test VM started by tests/vm/run-in-vm.sh. Runs in two stages:
+#
+#   stage 1 (this file as /init of the initramfs): loads the virtio/9p/overlay modules, mounts the
+#     host's root read-only over virtio-9p, lays a tmpfs-backed overlay on it and switch_roots
+#     into that overlay. switch_root (not chroot) matters: pivot_root only works when the root
+#     is a real mount, and the kernel's module autoloading must find the host's /lib/modules.
+#   stage 2 (a copy of this file on the new root's /run): builds a systemd-like pure cgroup-v2
+#     host, runs the job that run-in-vm.sh wrote, reports its exit status and powers off.
+#
+# The job's stdout/stderr and its exit status leave the VM through virtio-serial ports named
+# below; the kernel console (ttyS0) only carries boot and diagnostic messages.
+#
+# Everything here runs under busybox sh: stage 1 has nothing else, and stage 2 keeps the same
+# shell so the script behaves the same in both.
+
+PORT_STDOUT=org.ocirun.vm.stdout
+PORT_STDERR=org.ocirun.vm.stderr
+PORT_STATUS=org.ocirun.vm.status
+TEST_CGROUP=/sys/fs/cgroup/ocirun-test
+INIT_CGROUP=/sys/fs/cgroup/init.scope
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+log() { echo "ocirun-vm-init: $*" >/dev/console; }
+
+# Ends the VM. With panic=-1 and qemu's -no-reboot, both a poweroff and a panic (if the
+# poweroff fails and PID 1 exits) make qemu quit instead of hanging.
+die() {
+    log "FATAL: $*"
+    report_status 255 "init failed: $*"
+    poweroff -f
+    exit 1
+}
+
+# Prints /dev/<port> for a virtio-serial port name, or nothing if the port is absent.
+port_device() {
+    for name_file in /sys/class/virtio-ports/*/name; do
+        [ -r "$name_file" ] || continue
+        if [ "$(cat "$name_file")" = "$1" ]; then
+            dir=${name_file%/name}
+            echo "/dev/${dir##*/}"
+            return 0
+        fi
+    done
+    return 1
+}
+
+report_status() {
+    status_dev=$(port_device "$PORT_STATUS") || return 0
+    printf 'ocirun-vm-exit %s %s\n' "$1" "${2:-}" >"$status_dev"
+}
+
+cmdline_value() {
+    for arg in $(cat /proc/cmdline); do
+        case "$arg" in "$1="*) echo "${arg#*=}"; return 0 ;; esac
+    done
+    return 1
+}
+
+load_modules() {
+    # modules.list holds the initramfs' module files in dependency order (see run-in-vm.sh).
+    while read -r module; do
+        [ -n "$module" ] || continue
+        insmod "$module" || die "insmod $module failed"
+    done </lib/modules/modules.list
+}
+
+stage1() {
+    mkdir -p /proc /sys /dev
+    mount -t proc proc /proc
+    mount -t sysfs sysfs /sys
+    mount -t devtmpfs devtmpfs /dev
+    load_modules
+
+    mkdir -p /mnt/lower /mnt/rw /mnt/root
+    # cache=loose: the host tree is treated as unchanging for the VM's lifetime, which makes
+    # repeated reads (ELF loading, ctest's file scans) far cheaper than uncached 9p.
+    mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000,cache=loose hostroot /mnt/lower \
+        || die "cannot mount the host root over virtio-9p"
+    mount -t tmpfs -o mode=0755 rw /mnt/rw
+    mkdir -p /mnt/rw/upper /mnt/rw/work
+    mount -t overlay -o lowerdir=/mnt/lower,upperdir=/mnt/rw/upper,workdir=/mnt/rw/work,xino=off \
+        overlay /mnt/root || die "cannot mount the overlay root"
+
+    # The job file lives in the host's temp dir, which stage 2 hides under a fresh tmpfs:
+    # copy it now, while the host's /tmp is still what the guest sees.
+    job=$(cmdline_value ocirun_vm.job) || die "no ocirun_vm.job= on the kernel command line"
+    mount -t tmpfs -o mode=0755,nosuid,nodev run /mnt/root/run
+    mkdir -p /mnt/root/run/ocirun-vm
+    cp "/mnt/lower$job" /mnt/root/run/ocirun-vm/job.sh || die "cannot read job file $job"
+    cp /init /mnt/root/run/ocirun-vm/init
+
+    for fs in dev proc sys; do
+        mount --move "/$fs" "/mnt/root/$fs"
+    done
+    exec switch_root /mnt/root /bin/busybox sh /run/ocirun-vm/init stage2
+    die "switch_root failed"
+}
+
+mount_api_filesystems() {
+    mkdir -p /dev/pts /dev/shm /dev/mqueue
+    mount -t devpts -o newinstance,gid=5,mode=0620,ptmxmode=0666 devpts /dev/pts
+    ln -sf pts/ptmx /dev/ptmx
+    mount -t tmpfs -o mode=1777,nosuid,nodev shm /dev/shm
+    mount -t mqueue mqueue /dev/mqueue
+    mount -t tmpfs -o mode=1777,nosuid,nodev tmp /tmp
+    # Like systemd: the root is shared, so tests see the propagation a real host has.
+    mount --make-rshared /
+}
+
+# A pure cgroup-v2 hierarchy shaped like a systemd host: every controller enabled at the root,
+# PID 1 and the job in init.scope, and an empty sibling with every controller delegated that
+# tests use as the parent of their containers' cgroups.
+setup_cgroups() {
+    mount -t cgroup2 -o nosuid,nodev,noexec,nsdelegate,memory_recursiveprot cgroup2 /sys/fs/cgroup \
+        || die "cannot mount cgroup2 at /sys/fs/cgroup"
+    for controller in $(cat /sys/fs/cgroup/cgroup.controllers); do
+        echo "+$controller" >/sys/fs/cgroup/cgroup.subtree_control \
+            || log "cannot enable the $controller controller at the cgroup root"
+    done
+    mkdir -p "$INIT_CGROUP" "$TEST_CGROUP"
+    echo $$ >"$INIT_CGROUP/cgroup.procs" || die "cannot move PID 1 into $INIT_CGROUP"
+    for controller in $(cat "$TEST_CGROUP/cgroup.controllers"); do
+        echo "+$controller" >"$TEST_CGROUP/cgroup.subtree_control" \
+            || log "cannot delegate the $controller controller below $TEST_CGROUP"
+    done
+}
+
+stage2() {
+    mount_api_filesystems
+    setup_cgroups
+    hostname ocirun-vm
+    ip link set lo up || log "cannot bring up lo"
+    # The guest root has every capability, so lift the kernel's small default fd limits.
+    ulimit -n 1048576 || log "cannot raise the nofile limit"
+
+    stdout_dev=$(port_device "$PORT_STDOUT") || die "virtio port $PORT_STDOUT missing"
+    stderr_dev=$(port_device "$PORT_STDERR") || die "virtio port $PORT_STDERR missing"
+    /bin/bash /run/ocirun-vm/job.sh </dev/null >"$stdout_dev" 2>"$stderr_dev"
+    status=$?
+    report_status "$status"
+    sync
+    poweroff -f
+    exit "$status"
+}
+
+# The kernel may hand init stray command-line words as arguments, so anything but "stage2"
+# means stage 1.
+if [ "${1:-}" = stage2 ]; then
+    stage2
+else
+    stage1
+fi
