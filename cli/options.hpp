@@ -120,6 +120,7 @@ struct RestoreCommand {
     std::string id;
     std::string console_socket, image_path, work_path, bundle, pid_file, manage_cgroups_mode,
         lsm_profile, lsm_mount_context;
+    std::string parent_path;  // not in runc 1.1's restore, but containerd's go-runc sends it
     bool tcp_established = false, ext_unix_sk = false, shell_job = false, file_locks = false,
          detach = false, no_subreaper = false, no_pivot = false, auto_dedup = false,
          lazy_pages = false;

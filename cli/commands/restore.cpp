@@ -15,6 +15,8 @@ public:
                         "AF_UNIX socket that receives the pseudoterminal's master fd");
         app->add_option("--image-path", c.image_path, "directory of the CRIU image files");
         app->add_option("--work-path", c.work_path, "directory for CRIU's work files and logs");
+        // Not a runc 1.1 restore flag, yet go-runc passes it along with --image-path.
+        app->add_option("--parent-path", c.parent_path, "images of a previous pre-dump");
         app->add_flag("--tcp-established", c.tcp_established, "allow open TCP connections");
         app->add_flag("--ext-unix-sk", c.ext_unix_sk, "allow external unix sockets");
         app->add_flag("--shell-job", c.shell_job, "allow shell jobs");

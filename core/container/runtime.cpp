@@ -186,13 +186,13 @@ Container Runtime::create(const CreateOptions& opts) {
 
     // (2) State dir and the config copy.
     state::ContainerDir dir = impl_->store.create(opts.id);
+    std::unique_ptr<plugin::Cgroup> cgroup;  // declared before the rollback, which uses it
     CreateRollback rollback(dir);
     const fs::path config_copy = dir.path() / "config.json";
     if (opts.spec) fileio::write_atomic(config_copy, spec::pretty_print(spec::to_json(plan.spec)), false, 0600);
     else fileio::write_atomic(config_copy, fileio::read_file(plan.bundle / "config.json"), false, 0600);
 
     // (3) Cgroup, when a driver is installed.
-    std::unique_ptr<plugin::Cgroup> cgroup;
     std::string driver_name;
     if (auto* driver = impl_->plugins->cgroup_driver_if_available()) {
         plugin::CgroupConfig cfg;

@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/stream_parser.hpp>
 #include <cctype>
+#include <charconv>
 #include <limits>
 
 #include "ocirun/error.hpp"
@@ -39,7 +40,17 @@ std::string format_error(std::string_view origin, std::string_view path, const s
 
 std::string describe(const json::value& v) {
     constexpr std::size_t kMax = 60;
-    std::string s = json::serialize(v);
+    std::string s;
+    if (v.is_double()) {
+        // Shortest form ("1.5"), not Boost's "1.5E0".
+        char buf[64];
+        auto res = std::to_chars(buf, buf + sizeof buf, v.get_double());
+        s.assign(buf, res.ptr);
+        // 1.0 must not read as the integer 1 in an "expected an integer" message.
+        if (s.find_first_of(".eEin") == std::string::npos) s += ".0";
+    } else {
+        s = json::serialize(v);
+    }
     if (s.size() > kMax) s = s.substr(0, kMax) + "...";
     return s;
 }

@@ -240,6 +240,16 @@ void Bundle::add_bind_mount(const fs::path& source, const std::string& destinati
     save();
 }
 
+void Bundle::remove_namespace(const std::string& type) {
+    auto& namespaces = config_["linux"].as_object()["namespaces"];
+    if (!namespaces.is_array()) return;
+    boost::json::array kept;
+    for (const auto& ns : namespaces.as_array())
+        if (!(ns.is_object() && ns.as_object().contains("type") && ns.at("type") == type.c_str())) kept.push_back(ns);
+    namespaces = kept;
+    save();
+}
+
 // ---------------------------------------------------------------- Runner
 Runner::Runner(std::string name, fs::path binary, std::map<std::string, std::string> env)
     : name_(std::move(name)), binary_(std::move(binary)), env_(std::move(env)),

@@ -92,6 +92,8 @@ public:
     void set_user(unsigned uid, unsigned gid);
     // Adds {"destination", "type": "bind", "source", "options": ["rbind", rw|ro]}.
     void add_bind_mount(const fs::path& source, const std::string& destination, bool readonly = false);
+    // Drops linux.namespaces entries of `type` ("pid", "network"...): the container shares the host's.
+    void remove_namespace(const std::string& type);
     // Replaces config.json with arbitrary text (for invalid-config tests).
     void write_raw_config(const std::string& text) const;
 

@@ -230,6 +230,14 @@ print_console_tail() {
 
 main() {
     parse_args "$@"
+    if [[ ${OCIRUN_IN_VM:-} == 1 ]]; then
+        # Already the guest (e.g. a ctest test that wraps itself in run-in-vm.sh, run by a
+        # ctest that is itself in the VM): there is nothing to boot.
+        exec "${command_argv[@]}"
+    fi
+    if [[ $PWD == /tmp || $PWD == /tmp/* ]]; then
+        fail "the working directory $PWD is under /tmp, which the guest replaces with its own tmpfs; run from elsewhere"
+    fi
     "$SCRIPT_DIR/install-vm-deps.sh" || fail "installing the VM's packages failed (see above)"
     pick_kernel
     prepare_boot_files

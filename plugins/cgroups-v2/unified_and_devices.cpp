@@ -1,0 +1,40 @@
+#include "unified_and_devices.hpp"
+
+#include "cgroup_files.hpp"
+#include "ocirun/error.hpp"
+
+namespace ocirun::cgroups::v2 {
+
+void validate_unified(const spec::LinuxResources& r) {
+    for (const auto& [key, value] : r.unified) {
+        if (key.empty() || key.find('/') != std::string::npos || key == "." || key == "..")
+            throw Error("linux.resources.unified: \"" + key + "\" is not a cgroup file name");
+    }
+}
+
+void apply_unified(const std::filesystem::path& dir, const spec::LinuxResources& r) {
+    validate_unified(r);
+    for (const auto& [key, value] : r.unified) {
+        std::error_code ec;
+        if (!std::filesystem::exists(dir / key, ec))
+            throw Error("linux.resources.unified: \"" + key + "\": no such file in " + dir.string() +
+                        " (controller not enabled or not supported)");
+        try {
+            write_text(dir / key, value);
+        } catch (const Error& e) {
+            throw Error(std::string("linux.resources.unified: \"") + key + "\": " + e.what());
+        }
+    }
+}
+
+void check_device_rules(const spec::LinuxResources& r) {
+    if (r.devices.empty()) return;
+    const auto& first = r.devices[0];
+    bool only_deny_all = r.devices.size() == 1 && !first.allow && (first.type.empty() || first.type == "a") &&
+                         !first.major && !first.minor && (first.access.empty() || first.access == "rwm");
+    if (!only_deny_all)
+        throw NotImplemented("linux.resources.devices: device rules on cgroup v2 need an eBPF device "
+                             "program, which the cgroups-v2 driver does not build yet");
+}
+
+}  // namespace ocirun::cgroups::v2

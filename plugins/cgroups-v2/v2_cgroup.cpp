@@ -1,0 +1,92 @@
+#include "v2_cgroup.hpp"
+
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
+#include <sstream>
+#include <thread>
+
+#include "cgroup_files.hpp"
+#include "controller.hpp"
+#include "created_dirs.hpp"
+#include "kill_all.hpp"
+#include "ocirun/error.hpp"
+#include "unified_and_devices.hpp"
+
+namespace ocirun::cgroups::v2 {
+
+static std::vector<std::string> enabled_controllers(const fs::path& dir) {
+    std::vector<std::string> out;
+    std::istringstream in(read_trimmed_if_exists(dir / "cgroup.controllers").value_or(""));
+    for (std::string c; in >> c;) out.push_back(c);
+    return out;
+}
+
+void V2Cgroup::add_process(pid_t pid) { write_text(fs::path(dir()) / "cgroup.procs", std::to_string(pid)); }
+
+void V2Cgroup::set_resources(const spec::LinuxResources& r) {
+    check_device_rules(r);
+    const fs::path d = dir();
+    auto available = enabled_controllers(d);
+    for (const auto& controller : all_controllers()) {
+        if (!controller->wants(r)) continue;
+        if (std::find(available.begin(), available.end(), controller->name()) == available.end())
+            throw Error(std::string(controller->field()) + ": cannot set " + controller->name() +
+                        " limit: the " + controller->name() + " controller is not available in " + d.string());
+        controller->validate(r);
+        try {
+            controller->apply(d, r);
+        } catch (const Error& e) {
+            std::string what = e.what();
+            if (what.rfind("linux.", 0) == 0) throw;
+            throw Error(std::string(controller->field()) + ": " + what);
+        }
+    }
+    apply_unified(d, r);
+}
+
+std::vector<pid_t> V2Cgroup::pids() const { return read_procs(dir(), true); }
+
+void V2Cgroup::set_frozen(bool want) {
+    using namespace std::chrono_literals;
+    const fs::path d = dir();
+    write_text(d / "cgroup.freeze", want ? "1" : "0");
+    for (int attempt = 0; attempt < 500; ++attempt) {
+        if (frozen() == want) return;
+        std::this_thread::sleep_for(10ms);
+    }
+    if (want) write_text(d / "cgroup.freeze", "0");
+    throw Error(std::string(want ? "freeze" : "thaw") + ": " + (d / "cgroup.events").string() +
+                " did not report frozen " + (want ? "1" : "0") + " within 5 seconds");
+}
+
+void V2Cgroup::freeze() { set_frozen(true); }
+void V2Cgroup::thaw() { set_frozen(false); }
+
+bool V2Cgroup::frozen() const { return read_flat_keyed(fs::path(dir()) / "cgroup.events")["frozen"] == 1; }
+
+void V2Cgroup::kill_all(int signal) {
+    std::error_code ec;
+    // cgroup.kill (5.14+) kills the whole subtree atomically; only for SIGKILL.
+    if (signal == SIGKILL && fs::exists(fs::path(dir()) / "cgroup.kill", ec)) {
+        write_text(fs::path(dir()) / "cgroup.kill", "1");
+        return;
+    }
+    freeze_signal_thaw(*this, signal, true);
+}
+
+std::string V2Cgroup::stats_json() const {
+    Stats stats;
+    auto available = enabled_controllers(dir());
+    for (const auto& controller : all_controllers())
+        if (std::find(available.begin(), available.end(), controller->name()) != available.end())
+            controller->add_stats(dir(), stats);
+    return stats_to_json(stats);
+}
+
+void V2Cgroup::destroy() { remove_cgroup_dirs(saved_.created); }
+
+std::string V2Cgroup::save() const { return to_text(saved_); }
+
+}  // namespace ocirun::cgroups::v2

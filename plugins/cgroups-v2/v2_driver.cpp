@@ -1,0 +1,118 @@
+// The cgroups-v2 cgroup driver: one directory in the cgroup2 hierarchy, placed like runc's
+// cgroupfs driver, with the parents' controllers enabled in cgroup.subtree_control.
+#include <sstream>
+
+#include "cgroup_files.hpp"
+#include "cgroups_path.hpp"
+#include "controller.hpp"
+#include "created_dirs.hpp"
+#include "host_cgroup_mode.hpp"
+#include "mountinfo.hpp"
+#include "ocirun/error.hpp"
+#include "ocirun/plugin.hpp"
+#include "unified_and_devices.hpp"
+#include "v2_cgroup.hpp"
+
+namespace ocirun::cgroups::v2 {
+namespace {
+
+// The cgroup2 mount: /sys/fs/cgroup on a pure-v2 host, /sys/fs/cgroup/unified on a hybrid one.
+CgroupMount find_cgroup2_mount() {
+    for (auto& m : read_cgroup_mounts())
+        if (m.v2 && (m.mount_point == kCgroupRoot || m.mount_point == kHybridUnifiedRoot)) return m;
+    throw Error("no cgroup2 filesystem is mounted at /sys/fs/cgroup or /sys/fs/cgroup/unified");
+}
+
+// Enable every controller a directory offers in its subtree, so that its children get them
+// (runc does the same for each parent). Controllers the kernel refuses here are skipped.
+void enable_subtree_controllers(const fs::path& dir) {
+    std::istringstream in(read_trimmed_if_exists(dir / "cgroup.controllers").value_or(""));
+    for (std::string c; in >> c;) {
+        try {
+            write_text(dir / "cgroup.subtree_control", "+" + c);
+        } catch (const Error&) {
+        }
+    }
+}
+
+class V2Driver final : public plugin::CgroupDriver {
+public:
+    plugin::Info info() const override {
+        return {kDriverName, plugin::Kind::CgroupDriver, "0.1.0",
+                "cgroup v2 (unified hosts) via cgroupfs, runc-compatible placement and conversions"};
+    }
+
+    std::string unavailable_reason(const plugin::HostContext&) const override {
+        switch (host_cgroup_mode()) {
+            case HostCgroupMode::Unified: return {};
+            case HostCgroupMode::Legacy:
+            case HostCgroupMode::Hybrid: return "this host uses cgroup v1 controllers (/sys/fs/cgroup is not a cgroup2 mount)";
+            case HostCgroupMode::None: return "no cgroup filesystem is mounted at /sys/fs/cgroup";
+        }
+        return {};
+    }
+
+    std::string features_json() const override { return R"({"linux":{"cgroup":{"v2":true}}})"; }
+
+    void validate(const plugin::CgroupConfig& config, const plugin::HostContext& host) const override {
+        resolve_placement(config, host);
+        if (!config.resources) return;
+        const auto& r = *config.resources;
+        try {
+            check_device_rules(r);
+            validate_unified(r);
+            for (const auto& controller : all_controllers())
+                if (controller->wants(r)) controller->validate(r);
+        } catch (const NotImplemented& e) {
+            throw NotImplemented(std::string("config.json: ") + e.what());
+        } catch (const Error& e) {
+            throw Error(std::string("config.json: ") + e.what());
+        }
+    }
+
+    std::unique_ptr<plugin::Cgroup> create(const plugin::CgroupConfig& config, const plugin::HostContext& host) override {
+        validate(config, host);
+        Placement placement = resolve_placement(config, host);
+        CgroupMount mount = find_cgroup2_mount();
+        std::string relative = placement.path;
+        if (placement.relative_to_own_cgroup) {
+            std::string own = "/";
+            for (const auto& m : read_proc_cgroup())
+                if (m.hierarchy_id == 0 && m.controllers.empty()) own = m.path;
+            if (mount.root != "/" && own.rfind(mount.root, 0) == 0) own = own.substr(mount.root.size());
+            relative = join_cgroup_path(own, placement.path).substr(1);
+        }
+        SavedCgroup saved;
+        saved.driver = kDriverName;
+        try {
+            make_cgroup_dirs(mount.mount_point, relative, saved.created);
+            // Enable controllers from the root down to the leaf's parent.
+            fs::path dir = mount.mount_point;
+            std::istringstream parts(relative);
+            for (std::string part; std::getline(parts, part, '/');) {
+                if (part.empty()) continue;
+                enable_subtree_controllers(dir);
+                dir /= part;
+            }
+            saved.paths[""] = dir.string();
+            auto cgroup = std::make_unique<V2Cgroup>(saved);
+            if (config.resources) cgroup->set_resources(*config.resources);
+            return cgroup;
+        } catch (...) {
+            try {
+                remove_cgroup_dirs(saved.created);
+            } catch (const Error&) {
+            }
+            throw;
+        }
+    }
+
+    std::unique_ptr<plugin::Cgroup> open(const std::string& saved, const plugin::HostContext&) override {
+        return std::make_unique<V2Cgroup>(saved_cgroup_from_text(saved, kDriverName));
+    }
+};
+
+}  // namespace
+}  // namespace ocirun::cgroups::v2
+
+OCIRUN_PLUGIN(ocirun::cgroups::v2::V2Driver)

@@ -1,0 +1,268 @@
+// core/state: id rules, container directories, atomic state.json, locking across processes.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <gtest/gtest.h>
+#include <thread>
+
+#include "ocirun/error.hpp"
+#include "state/state_store.hpp"
+
+namespace fs = std::filesystem;
+using ocirun::Error;
+using ocirun::state::StateStore;
+using ocirun::state::StoredState;
+using ocirun::state::validate_id;
+
+namespace {
+
+class TempRoot {
+public:
+    TempRoot() {
+        std::string tmpl = (fs::temp_directory_path() / "ocirun-state-test.XXXXXX").string();
+        if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+        dir_ = tmpl;
+    }
+    ~TempRoot() {
+        std::error_code ec;
+        fs::remove_all(dir_, ec);
+    }
+    fs::path root() const { return dir_ / "root"; }
+
+private:
+    fs::path dir_;
+};
+
+std::string error_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "<no error>";
+}
+
+mode_t mode_of(const fs::path& p) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0) return 0;
+    return st.st_mode & 07777;
+}
+
+}  // namespace
+
+TEST(ContainerId, AcceptsRuncsCharacterSet) {
+    for (const std::string id : {"a", "A1", "_a", "+a", ".a", "a..", "a_b+c.d-e", "a,b", "-x", "0"})
+        EXPECT_NO_THROW(validate_id(id)) << id;
+    EXPECT_NO_THROW(validate_id(std::string(1024, 'x')));
+}
+
+TEST(ContainerId, RejectsWithMessagesNamingTheId) {
+    EXPECT_EQ(error_of([] { validate_id(""); }), "container id cannot be empty");
+    for (const std::string id : {".", "..", "a/b", "/", "a b", "a\nb", "é", "a:b", "a~b"}) {
+        const std::string msg = error_of([&] { validate_id(id); });
+        EXPECT_EQ(msg.rfind("invalid container ID format", 0), 0u) << id << ": " << msg;
+        EXPECT_FALSE(ocirun::state::is_valid_id(id)) << id;
+    }
+    EXPECT_NE(error_of([] { validate_id("a/b"); }).find("\"a/b\""), std::string::npos);
+    EXPECT_NE(error_of([] { validate_id(".."); }).find("\"..\""), std::string::npos);
+    const std::string long_msg = error_of([] { validate_id(std::string(1025, 'x')); });
+    EXPECT_NE(long_msg.find("1025"), std::string::npos) << long_msg;
+    EXPECT_NE(long_msg.find("1024"), std::string::npos) << long_msg;
+}
+
+TEST(StateStore, CreateMakesDirectoriesWithRuncsModes) {
+    TempRoot t;
+    StateStore store(t.root());
+    auto dir = store.create("c1");
+    EXPECT_EQ(dir.id(), "c1");
+    EXPECT_EQ(dir.path(), t.root() / "c1");
+    EXPECT_EQ(mode_of(t.root()), 0700u);
+    EXPECT_EQ(mode_of(t.root() / "c1"), 0711u);
+}
+
+TEST(StateStore, DuplicateCreateFailsWithRuncsText) {
+    TempRoot t;
+    StateStore store(t.root());
+    { auto dir = store.create("dup"); }
+    const std::string msg = error_of([&] { store.create("dup"); });
+    EXPECT_NE(msg.find("container with given ID already exists"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("dup"), std::string::npos) << msg;
+}
+
+TEST(StateStore, CreateRejectsInvalidIdsBeforeTouchingTheDisk) {
+    TempRoot t;
+    StateStore store(t.root());
+    EXPECT_NE(error_of([&] { store.create("../escape"); }).find("invalid container ID format"),
+              std::string::npos);
+    EXPECT_FALSE(fs::exists(t.root()));
+}
+
+TEST(StateStore, OpenUnknownIdSaysDoesNotExist) {
+    TempRoot t;
+    StateStore store(t.root());
+    const std::string msg = error_of([&] { store.open("nope"); });
+    EXPECT_EQ(msg, "container \"nope\" does not exist");
+    EXPECT_NE(error_of([&] { store.open("a/b"); }).find("invalid container ID format"), std::string::npos);
+}
+
+TEST(StateStore, SaveAndLoadRoundTripAtomically) {
+    TempRoot t;
+    StateStore store(t.root());
+    StoredState s;
+    s.id = "rt";
+    s.ociVersion = "1.3.0";
+    s.init_pid = 4242;
+    s.init_start_time = 123456789012ULL;
+    s.bundle = "/b";
+    s.rootfs = "/b/rootfs";
+    s.created = "2026-11-26T10:46:05.223976513Z";
+    s.annotations = {{"k", "v \"quoted\""}, {"z", ""}};
+    s.created_by_run = true;
+    s.cgroup_driver = "cgroups-v1";
+    s.cgroup_saved = "{\"x\":1}";
+    s.started = true;
+    s.namespace_paths = {{"pid", "/proc/4242/ns/pid"}};
+    s.config_file = "config.json";
+    {
+        auto dir = store.create("rt");
+        dir.save(s);
+        dir.save(s);  // replacing works too
+    }
+    auto dir = store.open("rt");
+    StoredState back = dir.load();
+    EXPECT_EQ(back.id, s.id);
+    EXPECT_EQ(back.init_pid, 4242);
+    EXPECT_EQ(back.init_start_time, s.init_start_time);
+    EXPECT_EQ(back.annotations, s.annotations);
+    EXPECT_TRUE(back.created_by_run);
+    EXPECT_FALSE(back.rootless);
+    EXPECT_EQ(back.cgroup_saved, s.cgroup_saved);
+    EXPECT_TRUE(back.started);
+    EXPECT_EQ(back.namespace_paths, s.namespace_paths);
+    EXPECT_EQ(back.created, s.created);
+    // Only lock and state.json: no temporary file left behind.
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir.path())) names.push_back(e.path().filename());
+    std::sort(names.begin(), names.end());
+    EXPECT_EQ(names, (std::vector<std::string>{"lock", "state.json"}));
+    EXPECT_EQ(mode_of(dir.path() / "state.json"), 0600u);
+}
+
+TEST(StateStore, LoadReportsCorruptStateNamingTheFile) {
+    TempRoot t;
+    StateStore store(t.root());
+    auto dir = store.create("bad");
+    std::ofstream(dir.path() / "state.json") << "{\"init_pid\": \"x\"}";
+    std::string msg = error_of([&] { dir.load(); });
+    EXPECT_NE(msg.find("state.json"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("init_pid"), std::string::npos) << msg;
+    std::ofstream(dir.path() / "state.json") << "{not json";
+    msg = error_of([&] { dir.load(); });
+    EXPECT_NE(msg.find("invalid JSON"), std::string::npos) << msg;
+}
+
+TEST(StateStore, IdsListsContainersSortedAndSkipsOtherEntries) {
+    TempRoot t;
+    StateStore store(t.root());
+    EXPECT_TRUE(store.ids().empty());  // missing root: empty list
+    for (const char* id : {"b", "a", "c.1"}) store.create(id);
+    fs::create_directory(t.root() / "~creating.abc");  // a creation in progress
+    std::ofstream(t.root() / "file");                  // not a directory
+    EXPECT_EQ(store.ids(), (std::vector<std::string>{"a", "b", "c.1"}));
+}
+
+TEST(StateStore, RemoveDeletesEverythingAndFreesTheId) {
+    TempRoot t;
+    StateStore store(t.root());
+    {
+        auto dir = store.create("gone");
+        dir.save(StoredState{});
+        std::ofstream(dir.path() / "extra") << "x";
+        dir.remove();
+    }
+    EXPECT_FALSE(fs::exists(t.root() / "gone"));
+    EXPECT_TRUE(store.ids().empty());
+    EXPECT_EQ(std::distance(fs::directory_iterator(t.root()), fs::directory_iterator()), 0);
+    EXPECT_NO_THROW(store.create("gone"));
+}
+
+// The child opens the container, so it must wait while this process holds the lock.
+TEST(StateStore, SecondProcessBlocksUntilTheLockIsReleased) {
+    TempRoot t;
+    StateStore store(t.root());
+    { store.create("locked"); }
+    int pipefd[2];
+    ASSERT_EQ(::pipe(pipefd), 0);
+
+    auto held = std::make_unique<ocirun::state::ContainerDir>(store.open("locked"));
+    const auto start = std::chrono::steady_clock::now();
+    pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        ::close(pipefd[0]);
+        int code = 0;
+        try {
+            StateStore s(t.root());
+            auto d = s.open("locked");  // blocks until the parent releases
+            char c = 'x';
+            if (::write(pipefd[1], &c, 1) != 1) code = 3;
+        } catch (...) {
+            code = 2;
+        }
+        ::_exit(code);
+    }
+    ::close(pipefd[1]);
+    // While we hold the lock the child cannot get it.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    int status = 0;
+    EXPECT_EQ(::waitpid(child, &status, WNOHANG), 0) << "the child did not wait for the lock";
+    held.reset();  // release
+    char c = 0;
+    EXPECT_EQ(::read(pipefd[0], &c, 1), 1);
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+    EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(300));
+    ::close(pipefd[0]);
+}
+
+TEST(StateStore, WaiterSeesDoesNotExistWhenTheHolderRemovesTheContainer) {
+    TempRoot t;
+    StateStore store(t.root());
+    { store.create("doomed"); }
+    auto held = std::make_unique<ocirun::state::ContainerDir>(store.open("doomed"));
+    int pipefd[2];
+    ASSERT_EQ(::pipe(pipefd), 0);
+    pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        ::close(pipefd[0]);
+        std::string msg = "<opened>";
+        try {
+            StateStore s(t.root());
+            s.open("doomed");
+        } catch (const Error& e) {
+            msg = e.what();
+        }
+        if (::write(pipefd[1], msg.data(), msg.size()) < 0) ::_exit(3);
+        ::_exit(0);
+    }
+    ::close(pipefd[1]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let the child block
+    held->remove();
+    held.reset();
+    std::string msg;
+    char buf[256];
+    for (ssize_t n; (n = ::read(pipefd[0], buf, sizeof buf)) > 0;) msg.append(buf, static_cast<size_t>(n));
+    ::close(pipefd[0]);
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    EXPECT_EQ(msg, "container \"doomed\" does not exist");
+}
