@@ -11,3 +11,5 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 cd "$dir"
 ctest --output-on-failure --no-tests=error -j "$(nproc)" -L unit
 ctest --output-on-failure --no-tests=error -L integration
+# A pure cgroup-v2 host in a QEMU guest (this machine is hybrid): tests/vm/README.md.
+ctest --output-on-failure --no-tests=error -L vm

@@ -25,11 +25,12 @@ namespace {
 // The child inherits every fd of the parent. Close all but stdio, the preserved fds and the
 // ones the init needs: in particular the state dir's flock fd, which would otherwise keep the
 // container locked until the init execs.
-void close_unneeded_fds(const linux_init::InitRequest& req) {
+void close_unneeded_fds(const linux_init::InitRequest& req, int exec_fifo_fd) {
     std::vector<unsigned> keep;
     for (unsigned fd = 0; fd < 3u + req.preserve_fds; ++fd) keep.push_back(fd);
     if (req.sync_fd >= 0) keep.push_back(static_cast<unsigned>(req.sync_fd));
     if (req.console_socket_fd >= 0) keep.push_back(static_cast<unsigned>(req.console_socket_fd));
+    if (exec_fifo_fd >= 0) keep.push_back(static_cast<unsigned>(exec_fifo_fd));
     std::sort(keep.begin(), keep.end());
     keep.erase(std::unique(keep.begin(), keep.end()), keep.end());
     unsigned next = 0;
@@ -109,8 +110,9 @@ pid_t launch_init(const LaunchRequest& request) {
     if (rc == 0) {
         linux_init::InitRequest init = request.init;
         init.sync_fd = child_end.get();
+        if (request.exec_fifo_fd >= 0) init.exec_fifo = "/proc/self/fd/" + std::to_string(request.exec_fifo_fd);
         ::close(parent_end.release());
-        close_unneeded_fds(init);
+        close_unneeded_fds(init, request.exec_fifo_fd);
         try {
             linux_init::run(init);  // never returns
         } catch (const std::exception& e) {

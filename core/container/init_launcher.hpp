@@ -15,6 +15,10 @@ namespace ocirun::container {
 
 struct LaunchRequest {
     linux_init::InitRequest init;    // sync_fd is filled in by launch_init
+    // O_PATH fd of the exec fifo, kept open in the child: init.exec_fifo is then set to
+    // /proc/self/fd/N, so an init whose user ns cannot search the (0700) state root still
+    // reaches the fifo (whose own mode, 0622, lets it write).
+    int exec_fifo_fd = -1;
     int clone_flags = 0;             // CLONE_NEW* of the namespaces to create (no path given)
     bool deny_setgroups = false;     // write "deny" to /proc/PID/setgroups (rootless user ns)
     plugin::Cgroup* cgroup = nullptr;  // may be null: no cgroup driver installed

@@ -214,6 +214,8 @@ Container Runtime::create(const CreateOptions& opts) {
     const fs::path fifo = dir.path() / container::kExecFifoName;
     if (::mkfifo(fifo.c_str(), 0622) != 0) throw sys_error("mkfifo " + fifo.string());
     if (::chmod(fifo.c_str(), 0622) != 0) throw sys_error("chmod " + fifo.string());  // undo umask
+    UniqueFd fifo_path_fd(::open(fifo.c_str(), O_PATH | O_CLOEXEC));
+    if (!fifo_path_fd) throw sys_error("open " + fifo.string());
     UniqueFd console;
     if (!opts.console_socket.empty()) console = connect_console_socket(opts.console_socket);
 
@@ -229,6 +231,7 @@ Container Runtime::create(const CreateOptions& opts) {
     launch.init.user_namespace = (plan.clone_flags & CLONE_NEWUSER) != 0;
     launch.init.seccomp = plan.seccomp ? &*plan.seccomp : nullptr;
     launch.init.lsm = plan.lsm;
+    launch.exec_fifo_fd = fifo_path_fd.get();
     launch.clone_flags = plan.clone_flags;
     launch.deny_setgroups = launch.init.user_namespace && impl_->host.rootless;
     launch.cgroup = cgroup.get();
@@ -237,6 +240,7 @@ Container Runtime::create(const CreateOptions& opts) {
     launch.annotations = plan.spec.annotations;
     const pid_t pid = container::launch_init(launch);
     console.reset();
+    fifo_path_fd.reset();
 
     // (7) Record it.
     state::StoredState st;

@@ -58,28 +58,34 @@ unsigned int parse_flags(const spec::LinuxSeccomp& s) {
     return flags;
 }
 
-std::vector<scmp_arg_cmp> parse_conditions(const std::string& rule_path,
-                                           const std::vector<spec::LinuxSeccompArg>& args,
-                                           bool* same_index_repeated) {
+// A rule's argument conditions. Operators are checked up front; an out-of-range index only
+// once a syscall name of the rule resolves (runc accepts it on syscalls it skips).
+struct Conditions {
     std::vector<scmp_arg_cmp> conds;
+    bool same_index_repeated = false;
+    std::string bad_index_error;  // non-empty: using these conditions is an error
+};
+
+Conditions parse_conditions(const std::string& rule_path, const std::vector<spec::LinuxSeccompArg>& args) {
+    Conditions out;
     std::array<unsigned, kMaxSyscallArgs> per_index{};
     for (std::size_t k = 0; k < args.size(); ++k) {
         const auto& a = args[k];
         const std::string path = rule_path + ".args[" + std::to_string(k) + "]";
-        if (a.index >= kMaxSyscallArgs)
-            throw Error(path + ".index: " + std::to_string(a.index) +
-                        " is out of range (a syscall has arguments 0 to 5)");
         const auto op = parse_operator(a.op);
         if (!op) throw Error(path + ".op: unknown operator " + quoted(a.op));
+        if (a.index >= kMaxSyscallArgs) {
+            if (out.bad_index_error.empty())
+                out.bad_index_error = path + ".index: " + std::to_string(a.index) +
+                                      " is out of range (a syscall has arguments 0 to 5)";
+            continue;
+        }
         // For SCMP_CMP_MASKED_EQ, value is the mask and valueTwo the datum; other operators
         // use value only.
-        conds.push_back(scmp_arg_cmp{a.index, *op, a.value, a.valueTwo});
-        ++per_index[a.index];
+        out.conds.push_back(scmp_arg_cmp{a.index, *op, a.value, a.valueTwo});
+        if (++per_index[a.index] > 1) out.same_index_repeated = true;
     }
-    *same_index_repeated = false;
-    for (unsigned n : per_index)
-        if (n > 1) *same_index_repeated = true;
-    return conds;
+    return out;
 }
 
 void add_rules(void* ctx, const spec::LinuxSeccomp& s, std::uint32_t default_action) {
@@ -88,8 +94,8 @@ void add_rules(void* ctx, const spec::LinuxSeccomp& s, std::uint32_t default_act
         const std::string path = std::string(kPath) + ".syscalls[" + std::to_string(i) + "]";
         ActionKind kind{};
         const std::uint32_t action = parse_action_at(path + ".action", rule.action, rule.errnoRet, &kind);
-        bool same_index_repeated = false;
-        const auto conds = parse_conditions(path, rule.args, &same_index_repeated);
+        const Conditions parsed = parse_conditions(path, rule.args);
+        const auto& conds = parsed.conds;
 
         for (std::size_t j = 0; j < rule.names.size(); ++j) {
             const std::string& name = rule.names[j];
@@ -100,8 +106,9 @@ void add_rules(void* ctx, const spec::LinuxSeccomp& s, std::uint32_t default_act
             if (action == default_action) continue;  // redundant: libseccomp would refuse it
             const int nr = seccomp_syscall_resolve_name(name.c_str());
             if (nr == __NR_SCMP_ERROR) continue;  // unknown to libseccomp: skipped like runc
+            if (!parsed.bad_index_error.empty()) throw Error(parsed.bad_index_error);
 
-            if (conds.empty() || !same_index_repeated) {
+            if (conds.empty() || !parsed.same_index_repeated) {
                 const int rc = seccomp_rule_add_array(ctx, action, nr,
                                                       static_cast<unsigned>(conds.size()),
                                                       conds.empty() ? nullptr : conds.data());
@@ -174,6 +181,8 @@ plugin::CompiledFilter compile_profile(const spec::LinuxSeccomp& s) {
 
     out.flags = parse_flags(s);
     out.notify = uses_notify(s);
+    if (out.notify && s.listenerPath.empty())
+        throw Error(std::string(kPath) + ".listenerPath: required when SCMP_ACT_NOTIFY is used");
     // WAIT_KILLABLE_RECV only qualifies a listener; the kernel refuses it without one, so a
     // profile without SCMP_ACT_NOTIFY simply has nothing for it to act on.
     if (!out.notify) out.flags &= ~static_cast<unsigned int>(SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);

@@ -292,6 +292,17 @@ TEST(SeccompCompile, InvalidProfilesNameTheJsonPath) {
     EXPECT_EQ(compile_error(p, s).rfind("linux.seccomp.syscalls[0].args[0].index: 6 is out of range", 0), 0u)
         << compile_error(p, s);
 
+    // ...but like runc, only on a syscall that is not skipped as unknown.
+    s = profile("SCMP_ACT_ALLOW", {rule({"no_such_syscall_ocirun"}, "SCMP_ACT_ERRNO", std::nullopt,
+                                        {arg(7, "SCMP_CMP_EQ", 1)})});
+    EXPECT_EQ(compile_error(p, s), "(no error)");
+
+    s = profile("SCMP_ACT_ALLOW", {rule({"mkdir"}, "SCMP_ACT_NOTIFY")});
+    EXPECT_EQ(compile_error(p, s), "linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used");
+
+    s = profile("SCMP_ACT_ALLOW", {rule({""}, "SCMP_ACT_ERRNO")});
+    EXPECT_EQ(compile_error(p, s), "linux.seccomp.syscalls[0].names[0]: empty syscall name");
+
     s = profile("SCMP_ACT_ALLOW", {});
     s.architectures = {"SCMP_ARCH_X86_64", "SCMP_ARCH_VAX"};
     EXPECT_EQ(compile_error(p, s), "linux.seccomp.architectures[1]: unknown architecture \"SCMP_ARCH_VAX\"");
@@ -305,6 +316,7 @@ TEST(SeccompCompile, InvalidProfilesNameTheJsonPath) {
               "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be used as the default action");
 
     s = profile("SCMP_ACT_ALLOW", {rule({"read", "write"}, "SCMP_ACT_NOTIFY")});
+    s.listenerPath = "/run/agent.sock";
     EXPECT_EQ(compile_error(p, s),
               "linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY cannot be used for the write syscall");
 

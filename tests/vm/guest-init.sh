@@ -111,8 +111,9 @@ stage1() {
     for fs in dev proc sys; do
         mount --move "/$fs" "/mnt/root/$fs"
     done
+    # switch_root must run as PID 1; if it fails PID 1 dies and panic=-1 ends the VM.
+    # shellcheck disable=SC2093
     exec switch_root /mnt/root /bin/busybox sh /run/ocirun-vm/init stage2
-    die "switch_root failed"
 }
 
 mount_api_filesystems() {
@@ -122,6 +123,13 @@ mount_api_filesystems() {
     mount -t tmpfs -o mode=1777,nosuid,nodev shm /dev/shm
     mount -t mqueue mqueue /dev/mqueue
     mount -t tmpfs -o mode=1777,nosuid,nodev tmp /tmp
+    mkdir -p /run/lock
+    # udev makes these on a real host; bash's <(...) needs /dev/fd.
+    ln -sfn /proc/self/fd /dev/fd
+    ln -sf /proc/self/fd/0 /dev/stdin
+    ln -sf /proc/self/fd/1 /dev/stdout
+    ln -sf /proc/self/fd/2 /dev/stderr
+    mount -t bpf -o nosuid,nodev,noexec,mode=0700 bpf /sys/fs/bpf || log "cannot mount bpffs"
     # Like systemd: the root is shared, so tests see the propagation a real host has.
     mount --make-rshared /
 }
@@ -152,6 +160,7 @@ stage2() {
     hostname ocirun-vm
     ip link set lo up || log "cannot bring up lo"
     # The guest root has every capability, so lift the kernel's small default fd limits.
+    # shellcheck disable=SC3045  # busybox sh has ulimit -n
     ulimit -n 1048576 || log "cannot raise the nofile limit"
 
     stdout_dev=$(port_device "$PORT_STDOUT") || die "virtio port $PORT_STDOUT missing"

@@ -9,7 +9,8 @@
 # could not be prepared or did not report an exit status.
 set -euo pipefail
 
-readonly SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+readonly SCRIPT_DIR
 readonly MODULES=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci
     9pnet 9pnet_virtio netfs fscache 9p virtio_console overlay)
 readonly EXIT_TIMEOUT=124
@@ -151,7 +152,7 @@ prepare_boot_files() {
     mkdir -p "$cache_root" || fail "cannot create cache dir $cache_root"
     # Concurrent runs build once: the loser of the lock finds the finished directory.
     exec {lock_fd}>"$cache_root/.lock"
-    flock "$lock_fd"
+    flock -w 600 "$lock_fd" || fail "waited 600s for the build lock $cache_root/.lock"
     if [[ ! -f $boot_dir/initramfs.cpio.gz ]]; then
         echo "run-in-vm: building kernel and initramfs for $kernel_version in $boot_dir" >&2
         tmp=$(mktemp -d "$cache_root/.build.XXXXXX")
@@ -192,6 +193,7 @@ write_job() {
     } >"$job"
 }
 
+# shellcheck disable=SC2317  # runs from the EXIT trap
 cleanup() {
     local pid
     for pid in ${qemu_pid:-} ${forwarder_pids[@]+"${forwarder_pids[@]}"}; do
@@ -255,6 +257,7 @@ main() {
     cmdline+=" mitigations=off tsc=reliable no_timer_check random.trust_cpu=on 8250.nr_uarts=1"
     cmdline+=" ocirun_vm.job=$run_dir/job.sh ${OCIRUN_VM_APPEND:-}"
 
+    # shellcheck disable=SC2054  # commas separate QEMU sub-options, not array elements
     local qemu=(qemu-system-x86_64
         -machine q35,accel=tcg -cpu max -smp "$cpus" -m "$memory_mib"
         -nodefaults -nographic -no-reboot -monitor none

@@ -9,7 +9,9 @@ set -uo pipefail
 
 readonly GUEST_EXIT_CODE=3
 readonly OUTPUT_LINES=400
-readonly SELF=$(realpath -- "${BASH_SOURCE[0]}")
+readonly GUEST_CHECKS=11
+SELF=$(realpath -- "${BASH_SOURCE[0]}")
+readonly SELF
 
 # Lines of varying length; builtins only, since every process spawned in the guest is slow.
 print_numbered_lines() {
@@ -84,6 +86,13 @@ environment_is_passed() {
     [[ $PWD == "$SELFTEST_EXPECTED_PWD" ]] || { echo "cwd $PWD, expected $SELFTEST_EXPECTED_PWD"; return 1; }
 }
 
+dev_fd_and_limits_are_usable() {
+    [[ $(cat <(echo via-dev-fd)) == via-dev-fd ]] || { echo "process substitution (/dev/fd) fails"; return 1; }
+    local nofile
+    nofile=$(ulimit -Hn)
+    [[ $nofile == unlimited ]] || ((nofile >= 65536)) || { echo "hard nofile limit only $nofile"; return 1; }
+}
+
 root_is_writable_overlay() {
     echo ok >/etc/ocirun-vm-selftest && rm /etc/ocirun-vm-selftest
 }
@@ -108,6 +117,7 @@ pivot_root_into_tmpfs_works() {
     newroot=$(mktemp -d) || return 1
     # In a private mount namespace: a tmpfs holding only a static busybox becomes the root, and
     # the old root must be gone after the detach.
+    # shellcheck disable=SC2016  # expanded by the inner shell
     unshare -m sh -euc '
         mount -t tmpfs newroot "$1"
         mkdir "$1/bin" "$1/old-root"
@@ -136,6 +146,7 @@ guest_main() {
     check test-cgroup-is-usable test_cgroup_is_usable
     check runs-in-init-scope runs_in_init_scope
     check environment-is-passed environment_is_passed
+    check dev-fd-and-limits-are-usable dev_fd_and_limits_are_usable
     check root-is-writable-overlay root_is_writable_overlay
     check tmp-is-tmpfs-with-device-nodes tmp_is_tmpfs_with_device_nodes
     check pid-and-mount-namespaces-work pid_and_mount_namespaces_work
@@ -179,10 +190,10 @@ host_main() {
         checks=$((checks + 1))
         host_result "$verdict" "guest: $name"
     done < <(grep -a '^guest-check ' "$out")
-    if ((checks == 10)); then
-        host_result PASS "all 10 guest checks reported"
+    if ((checks == GUEST_CHECKS)); then
+        host_result PASS "all $GUEST_CHECKS guest checks reported"
     else
-        host_result FAIL "expected 10 guest checks, got $checks"
+        host_result FAIL "expected $GUEST_CHECKS guest checks, got $checks"
     fi
 
     if ((rc == GUEST_EXIT_CODE)); then
