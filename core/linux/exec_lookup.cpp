@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <csignal>
 #include <cstring>
 #include <vector>
@@ -29,6 +30,13 @@ std::string env_value(const std::vector<std::string>& env, const std::string& na
     return found;
 }
 
+// strerror as Go spells it (lowercase), since these texts match runc's.
+std::string go_strerror(int err) {
+    std::string reason = std::strerror(err);
+    if (!reason.empty()) reason[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(reason[0])));
+    return reason;
+}
+
 }  // namespace
 
 std::string find_executable(const spec::Process& process) {
@@ -38,7 +46,7 @@ std::string find_executable(const spec::Process& process) {
         int err = check_executable(file);
         if (err == 0) return file;
         if (err == EACCES) throw Error("exec: \"" + file + "\": permission denied");
-        throw Error("exec: \"" + file + "\": stat " + file + ": " + std::strerror(err));
+        throw Error("exec: \"" + file + "\": stat " + file + ": " + go_strerror(err));
     }
     const std::string path = env_value(process.env, "PATH");
     std::size_t i = 0;
@@ -66,11 +74,11 @@ std::string find_executable(const spec::Process& process) {
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
     ::execve(path.c_str(), argv.data(), envp.data());
-    const int err = errno;
-    std::string msg = "exec " + process.args[0] + ": " + std::strerror(err) + "\n";
+    // After kReady nobody reads the sync socket: like runc, say it on stderr and exit 1.
+    const std::string msg = "exec " + path + ": " + go_strerror(errno) + "\n";
     ssize_t ignored = ::write(2, msg.data(), msg.size());
     (void)ignored;
-    ::_exit(err == ENOENT ? 127 : 126);
+    ::_exit(1);
 }
 
 }  // namespace ocirun::linux_init
