@@ -11,6 +11,7 @@
 #include "output/table_writer.hpp"
 #include "plugin/registry.hpp"
 #include "spec/spec_json.hpp"
+#include "util/log.hpp"
 #include "util/unique_fd.hpp"
 
 #if __has_include("spec/features.hpp")
@@ -19,6 +20,20 @@
 #endif
 
 namespace ocirun::cli {
+namespace {
+
+// runc prints features with four spaces per level where spec uses tabs. A tab inside a JSON
+// string is always escaped, so every literal tab is indentation.
+[[maybe_unused]] std::string indent_with_spaces(const std::string& tabbed) {
+    std::string out;
+    for (char c : tabbed) {
+        if (c == '\t') out += "    ";
+        else out += c;
+    }
+    return out;
+}
+
+}  // namespace
 
 int execute_spec(const GlobalOptions&, const SpecCommand& cmd) {
     const std::filesystem::path dir = cmd.bundle.empty() ? "." : cmd.bundle;
@@ -45,7 +60,20 @@ int execute_spec(const GlobalOptions&, const SpecCommand& cmd) {
 int execute_features(const GlobalOptions& g, const FeaturesCommand&) {
 #ifdef OCIRUN_CLI_HAVE_FEATURES
     Runtime rt(runtime_options(g));
-    std::cout << spec::features_json(rt.plugins()) << '\n';
+    PluginRegistry& registry = rt.plugins();
+    // Each usable plugin adds its fragment; one that cannot load simply adds nothing.
+    std::vector<std::pair<std::string, std::string>> fragments;
+    for (const PluginEntry& entry : registry.inspect_all()) {
+        if (entry.status != "loaded" && entry.status != "available") continue;
+        try {
+            fragments.emplace_back(entry.name + " plugin",
+                                   registry.load(entry.name, entry.kind).features_json());
+        } catch (const std::exception& e) {
+            log::debug("features: skipping plugin " + entry.name + ": " + e.what());
+        }
+    }
+    const std::string tabbed = spec::pretty_print(spec::features_json(fragments));
+    std::cout << indent_with_spaces(tabbed) << '\n';
     return 0;
 #else
     (void)g;

@@ -114,10 +114,11 @@ void apply_user_and_capabilities(const spec::Process& process, bool in_user_ns) 
 
     if (cap_reset_ambient() != 0 && errno != EINVAL)
         throw sys_error("config.json: process.capabilities.ambient: clear");
+    // A cap can only be ambient when it is permitted and inheritable; runc skips the others
+    // silently (its default spec lists ambient caps without inheritable ones), and so do we.
     for (int c : cap_numbers(want.ambient))
-        if (cap_set_ambient(c, CAP_SET) != 0)
-            throw sys_error("config.json: process.capabilities.ambient: raise " + std::string(cap_to_name(c)) +
-                            " (it must be permitted and inheritable)");
+        if (cap_set_ambient(c, CAP_SET) != 0 && errno != EPERM)
+            throw sys_error("config.json: process.capabilities.ambient: raise capability " + std::to_string(c));
 }
 
 void apply_no_new_privileges(const spec::Process& process) {

@@ -150,7 +150,8 @@ TEST(InitProcess, MissingExecutableFailsCreate) {
     const auto id = it::unique_id("ini-nope");
     auto r = ocirun({"create", "--bundle", bundle.path().string(), id});
     EXPECT_NE(r.exit_code, 0) << r.describe();
-    EXPECT_NE(r.err.find("exec: \"nope\": executable file not found in $PATH"), std::string::npos)
+    // The log line escapes the quotes around the name (msg="exec: \"nope\": ...").
+    EXPECT_NE(r.err.find("exec: \\\"nope\\\": executable file not found in $PATH"), std::string::npos)
         << r.describe();
     EXPECT_EQ(it::leftovers(ocirun, id, bundle), kNothing);
 }
