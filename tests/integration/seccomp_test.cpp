@@ -31,7 +31,6 @@ json::object rule(const std::vector<std::string>& names, const std::string& acti
 }
 
 void set_seccomp(it::Bundle& bundle, json::object seccomp) {
-    bundle.config().at("process").as_object().at("capabilities").as_object().erase("ambient");  // TEMP
     bundle.config().at("linux").as_object()["seccomp"] = std::move(seccomp);
     bundle.save();
 }
