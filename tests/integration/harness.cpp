@@ -183,7 +183,6 @@ Bundle::Bundle() : dir_("ocirun-it-bundle") {
     auto spec = run_command({OCIRUN_TEST_BINARY, "spec"}, {.cwd = path()});
     if (spec.exit_code != 0) throw std::runtime_error("`ocirun spec` failed: " + spec.describe());
     config_ = boost::json::parse(read_text(config_path())).as_object();
-    config_["process"].as_object()["capabilities"].as_object().erase("ambient");  // TEMP-LOCAL
     set_terminal(false);
 }
 

@@ -163,3 +163,21 @@ TEST(InitProcess, OnlyStdioReachesTheContainer) {
     ASSERT_EQ(r.exit_code, 0) << r.describe();
     EXPECT_EQ(r.out, "0\n1\n2\n3\n");
 }
+
+TEST(InitProcess, UserNamespaceRootIsMappedAndOwnsTheMounts) {
+    it::Bundle bundle;
+    auto& linux_section = bundle.config().at("linux").as_object();
+    linux_section["namespaces"].as_array().push_back(json::object{{"type", "user"}});
+    const json::array map{json::object{{"containerID", 0}, {"hostID", 200000}, {"size", 65536}}};
+    linux_section["uidMappings"] = map;
+    linux_section["gidMappings"] = map;
+    bundle.save();
+    // The mapped root (host uid 200000) must be able to reach the rootfs, as with runc.
+    std::filesystem::permissions(bundle.path(), std::filesystem::perms(0755));
+    auto r = run_script(bundle,
+                        "id -u; cat /proc/self/uid_map | tr -s ' '; test -c /dev/null && echo null; "
+                        "grep -c ' /proc .* proc ' /proc/self/mountinfo",
+                        "ini-userns");
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_EQ(r.out, "0\n 0 200000 65536\nnull\n1\n");
+}

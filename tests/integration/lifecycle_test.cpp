@@ -97,7 +97,7 @@ TEST(Lifecycle, RunDetachLeavesItRunning) {
     it::Bundle bundle;
     bundle.set_args({"sleep", "100"});
     const auto id = it::unique_id("lc-detach");
-    auto r = ocirun({"run", "--bundle", bundle.path(), "--detach", id}, {.timeout = 15s});
+    auto r = ocirun({"run", "--detach", "--bundle", bundle.path(), id}, {.timeout = 15s});
     ASSERT_EQ(r.exit_code, 0) << r.describe();
     EXPECT_EQ(status_of(ocirun, id), "running");
     r = ocirun({"delete", "--force", id});
@@ -175,7 +175,7 @@ TEST(Lifecycle, StartOnRunningFailsAndDeleteNeedsForce) {
     it::Bundle bundle;
     bundle.set_args({"sleep", "100"});
     const auto id = it::unique_id("lc-running");
-    ASSERT_EQ(ocirun({"run", "--bundle", bundle.path(), "--detach", id}).exit_code, 0);
+    ASSERT_EQ(ocirun({"run", "--detach", "--bundle", bundle.path(), id}).exit_code, 0);
 
     auto r = ocirun({"start", id});
     EXPECT_NE(r.exit_code, 0);
@@ -200,7 +200,7 @@ TEST(Lifecycle, KillBySignalNameAndNumber) {
         it::Bundle bundle;
         bundle.set_args({"sh", "-c", script});
         const auto id = it::unique_id("lc-kill");
-        ASSERT_EQ(ocirun({"run", "--bundle", bundle.path(), "--detach", id}).exit_code, 0);
+        ASSERT_EQ(ocirun({"run", "--detach", "--bundle", bundle.path(), id}).exit_code, 0);
         auto r = ocirun({"kill", id, sig});
         EXPECT_EQ(r.exit_code, 0) << sig << ": " << r.describe();
         EXPECT_TRUE(it::eventually([&] { return status_of(ocirun, id) == "stopped"; })) << sig;
