@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <memory>
+#include <sstream>
 
 #include "command_parser.hpp"
 #include "ocirun/spec.hpp"
@@ -71,7 +72,7 @@ FlagScope scope_of(const CLI::App& app) {
     FlagScope scope;
     for (const CLI::Option* opt : app.get_options()) {
         if (opt->get_positional()) continue;
-        const bool takes_value = opt->get_type_size_max() > 0;
+        const bool takes_value = opt->get_expected_min() > 0;  // flags expect none
         std::string primary_long = opt->get_lnames().empty() ? "" : opt->get_lnames().front();
         for (const std::string& l : opt->get_lnames()) {
             scope.long_names.insert(l);
@@ -126,9 +127,16 @@ std::string describe(const CLI::ParseError& e) {
     const std::string extras_many = "The following arguments were not expected: ";
     for (const std::string& prefix : {extras, extras_many}) {
         if (what.rfind(prefix, 0) == 0) {
-            std::string arg = what.substr(prefix.size());
-            if (!arg.empty() && arg[0] == '-') return "flag provided but not defined: " + arg;
-            return "unexpected argument: " + arg;
+            // CLI11 lists every leftover token; the separator we insert is not one of the user's.
+            std::istringstream leftovers(what.substr(prefix.size()));
+            std::string first_flag, rest;
+            for (std::string tok; leftovers >> tok;) {
+                if (tok == "--") continue;
+                if (first_flag.empty() && tok[0] == '-') first_flag = tok;
+                rest += (rest.empty() ? "" : " ") + tok;
+            }
+            if (!first_flag.empty()) return "flag provided but not defined: " + first_flag;
+            return "unexpected argument: " + rest;
         }
     }
     return what;

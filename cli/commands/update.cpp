@@ -39,10 +39,22 @@ public:
     Command finish() override {
         require_exactly("update", args_, 1);
         cmd_.id = args_[0];
+        // runc declares these two as integer flags: a malformed value is a usage error there.
+        check_integer_flag("blkio-weight", cmd_.blkio_weight, false);
+        check_integer_flag("pids-limit", cmd_.pids_limit, true);
         return cmd_;
     }
 
 private:
+    static void check_integer_flag(const char* flag, const std::optional<std::string>& value, bool is_signed) {
+        if (!value) return;
+        const std::string& v = *value;
+        size_t start = is_signed && !v.empty() && (v[0] == '-' || v[0] == '+') ? 1 : 0;
+        bool ok = v.size() > start;
+        for (size_t i = start; ok && i < v.size(); ++i) ok = v[i] >= '0' && v[i] <= '9';
+        if (!ok) throw UsageError("invalid value \"" + v + "\" for flag -" + flag + ": parse error");
+    }
+
     UpdateCommand cmd_;
     std::vector<std::string> args_;
 };

@@ -1,4 +1,4 @@
-// pause, resume, and the commands whose core is not built yet (update, exec, checkpoint,
+// pause, resume, and the commands whose core is not built yet (update, checkpoint,
 // restore): those fail loudly instead of pretending to work.
 #include "execute/execute.hpp"
 #include "ocirun/ocirun.hpp"
@@ -15,14 +15,6 @@ int execute_resume(const GlobalOptions& g, const ResumeCommand& cmd) {
     Runtime rt(runtime_options(g));
     rt.open(cmd.id).resume();
     return 0;
-}
-
-int execute_update(const GlobalOptions&, const UpdateCommand&) {
-    throw NotImplemented("ocirun update: not implemented yet");
-}
-
-int execute_exec(const GlobalOptions&, const ExecCommand&) {
-    throw NotImplemented("ocirun exec: not implemented yet");
 }
 
 int execute_checkpoint(const GlobalOptions&, const CheckpointCommand&) {

@@ -12,7 +12,6 @@
 #include <iostream>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "execute/execute.hpp"
 #include "ocirun/ocirun.hpp"
@@ -136,20 +135,16 @@ int execute_ps(const GlobalOptions& g, const PsCommand& cmd) {
 int execute_events(const GlobalOptions& g, const EventsCommand& cmd) {
     Runtime rt(runtime_options(g));
     Container c = rt.open(cmd.id);
-    auto print_stats = [&] {
+    if (cmd.stats) {
+        if (c.state().status == Status::Stopped)
+            throw Error("container with id " + cmd.id + " is not running");  // runc's text
         std::cout << "{\"type\":\"stats\",\"id\":" << go_json_quote(cmd.id)
                   << ",\"data\":" << c.stats_json() << "}\n"
                   << std::flush;
-    };
-    if (cmd.stats) {
-        print_stats();
         return 0;
     }
-    // Periodic stats until the container stops. OOM notifications are not delivered yet.
-    while (c.state().status != Status::Stopped) {
-        print_stats();
-        std::this_thread::sleep_for(cmd.interval);
-    }
+    // Stats every interval and OOM notices, one JSON object a line, until the container stops.
+    c.watch_events(cmd.interval, [](const std::string& event) { std::cout << event << '\n' << std::flush; });
     return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "container/console_socket.hpp"
 #include "container/container_record.hpp"
 #include "container/init_launcher.hpp"
 #include "container/process_info.hpp"
@@ -118,19 +119,6 @@ CreatePlan plan_create(const CreateOptions& opts, PluginRegistry& plugins) {
     return plan;
 }
 
-UniqueFd connect_console_socket(const std::string& path) {
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (path.size() >= sizeof addr.sun_path)
-        throw Error("--console-socket " + path + ": path is too long for a unix socket");
-    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (!fd) throw sys_error("--console-socket: socket");
-    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
-        throw sys_error("--console-socket: connect " + path);
-    return fd;
-}
-
 std::map<std::string, std::string> namespace_paths(const spec::Spec& spec, pid_t pid) {
     std::map<std::string, std::string> out;
     if (!spec.linuxSection) return out;
@@ -217,7 +205,7 @@ Container Runtime::create(const CreateOptions& opts) {
     UniqueFd fifo_path_fd(::open(fifo.c_str(), O_PATH | O_CLOEXEC));
     if (!fifo_path_fd) throw sys_error("open " + fifo.string());
     UniqueFd console;
-    if (!opts.console_socket.empty()) console = connect_console_socket(opts.console_socket);
+    if (!opts.console_socket.empty()) console = container::connect_console_socket(opts.console_socket);
 
     // (5)+(6) Clone the init and run the handshake.
     container::LaunchRequest launch;

@@ -1,9 +1,14 @@
 # Sources of core/container (appended to libocirun).
 list(APPEND OCIRUN_CORE_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/cgroup_view.cpp
   ${CMAKE_CURRENT_LIST_DIR}/container.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/events.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/exec.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/console_socket.cpp
   ${CMAKE_CURRENT_LIST_DIR}/init_launcher.cpp
   ${CMAKE_CURRENT_LIST_DIR}/init_waiter.cpp
   ${CMAKE_CURRENT_LIST_DIR}/process_info.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/resources_update.cpp
   ${CMAKE_CURRENT_LIST_DIR}/rfc3339.cpp
   ${CMAKE_CURRENT_LIST_DIR}/runtime.cpp
   ${CMAKE_CURRENT_LIST_DIR}/status.cpp

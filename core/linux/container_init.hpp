@@ -6,6 +6,7 @@
 //   child  -> parent kReady       all set up, about to block on the exec fifo (create done)
 //   child  -> parent kError+text  setup failed; text is the user-facing error; child exits 1
 //   child  -> parent kNotifyFd    (seccomp listener) one fd in SCM_RIGHTS, see issue 6
+//   child  -> parent kExecPid+pid (exec only) host pid of the process it forked into the pid ns
 // After kReady the child blocks opening the exec fifo for writing until `start` reads it,
 // then execs process.args.
 #pragma once
@@ -20,7 +21,7 @@
 
 namespace ocirun::linux_init {
 
-enum class SyncMsg : std::uint32_t { kGo = 1, kReady = 2, kError = 3, kNotifyFd = 4 };
+enum class SyncMsg : std::uint32_t { kGo = 1, kReady = 2, kError = 3, kNotifyFd = 4, kExecPid = 5 };
 
 struct InitRequest {
     const spec::Spec* spec = nullptr;       // validated; process is present

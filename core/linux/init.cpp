@@ -66,27 +66,10 @@ void set_names(const spec::Spec& spec) {
         throw sys_error("config.json: domainname: setdomainname");
 }
 
-// Only fds 0..2 and the preserved ones reach the container, and those without FD_CLOEXEC.
-void hand_over_fds(unsigned preserve_fds) {
-    const unsigned first_closed = 3 + preserve_fds;
-    if (::syscall(SYS_close_range, first_closed, ~0U, 0) != 0) throw sys_error("close_range");
-    for (unsigned fd = 0; fd < first_closed; ++fd) {
-        int flags = ::fcntl(static_cast<int>(fd), F_GETFD);
-        if (flags >= 0 && (flags & FD_CLOEXEC))
-            ::fcntl(static_cast<int>(fd), F_SETFD, flags & ~FD_CLOEXEC);
-    }
-}
-
 // linux.seccomp: loaded as late as possible. Without no_new_privs the kernel wants CAP_SYS_ADMIN,
 // so then it goes before the capabilities are dropped (as runc does). A listener fd (SCMP_ACT_NOTIFY)
 // goes to the runtime, which hands it to the seccomp agent.
-void load_syscall_filter(const InitRequest& r) {
-    const int listener = install_syscall_filter(*r.seccomp);
-    if (listener >= 0) {
-        send_msg(r.sync_fd, SyncMsg::kNotifyFd, {}, listener);
-        ::close(listener);
-    }
-}
+void load_syscall_filter(const InitRequest& r) { linux_init::load_syscall_filter(*r.seccomp, r.sync_fd); }
 
 void run_steps(const InitRequest& r) {
     // Until exec, nobody in the container may ptrace us or read our memory and fds.

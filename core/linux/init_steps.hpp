@@ -64,6 +64,12 @@ void apply_personality(const spec::Spec& spec);
 void make_cwd(const spec::Process& process, int root_fd);
 void enter_cwd(const spec::Process& process);
 
+// exec_handoff.cpp — shared by the init and exec. load_syscall_filter: linux.seccomp loaded
+// into this process; a listener fd (SCMP_ACT_NOTIFY) goes to the runtime as kNotifyFd.
+// hand_over_fds: only fds 0..2 and the preserved ones stay open, and those without FD_CLOEXEC.
+void load_syscall_filter(const plugin::CompiledFilter& filter, int sync_fd);
+void hand_over_fds(unsigned preserve_fds);
+
 // exec_lookup.cpp — process.args[0] resolved like runc (Go's exec.LookPath with process.env's PATH).
 std::string find_executable(const spec::Process& process);
 [[noreturn]] void exec_process(const std::string& path, const spec::Process& process);

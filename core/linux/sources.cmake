@@ -15,6 +15,9 @@ list(APPEND OCIRUN_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/exec_fifo.cpp
   ${CMAKE_CURRENT_LIST_DIR}/process_setup.cpp
   ${CMAKE_CURRENT_LIST_DIR}/exec_lookup.cpp
+  # `exec`: the shared pre-execve steps and the exec'd process's setup
+  ${CMAKE_CURRENT_LIST_DIR}/exec_handoff.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/exec_process.cpp
   # the "seccomp" engineer's child-side loader and agent hand-off
   ${CMAKE_CURRENT_LIST_DIR}/syscall_filter_install.cpp
   ${CMAKE_CURRENT_LIST_DIR}/seccomp_agent.cpp)

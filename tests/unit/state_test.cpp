@@ -50,6 +50,13 @@ std::string error_of(const std::function<void()>& f) {
     return "<no error>";
 }
 
+// A forked child shares the parent's open file descriptions, and with them the parent's flock:
+// it must close its copies, or the lock would outlive the parent's release.
+void close_inherited_fds_except(int keep) {
+    for (int fd = 3; fd < 1024; ++fd)
+        if (fd != keep) ::close(fd);
+}
+
 mode_t mode_of(const fs::path& p) {
     struct stat st {};
     if (::stat(p.c_str(), &st) != 0) return 0;
@@ -207,7 +214,7 @@ TEST(StateStore, SecondProcessBlocksUntilTheLockIsReleased) {
     pid_t child = ::fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
-        ::close(pipefd[0]);
+        close_inherited_fds_except(pipefd[1]);
         int code = 0;
         try {
             StateStore s(t.root());
@@ -243,7 +250,7 @@ TEST(StateStore, WaiterSeesDoesNotExistWhenTheHolderRemovesTheContainer) {
     pid_t child = ::fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
-        ::close(pipefd[0]);
+        close_inherited_fds_except(pipefd[1]);
         std::string msg = "<opened>";
         try {
             StateStore s(t.root());

@@ -12,6 +12,8 @@
 
 #include <sys/types.h>
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -72,6 +74,19 @@ struct WaitOptions {
     bool no_subreaper = false;
 };
 
+// `exec`: one more process in a running container. `process` is complete (the CLI builds it from
+// the container's process.* and its flags, as runc does); the core applies it as given.
+struct ExecOptions {
+    spec::Process process;
+    bool detach = false;                 // --detach (only informs the terminal checks)
+    std::string pid_file;                // --pid-file: host pid, no newline, atomic
+    std::string console_socket;          // --console-socket: receives the pty master (process.terminal)
+    unsigned preserve_fds = 0;           // --preserve-fds: fds 3..3+N-1 pass through
+    // --cgroup: sub-cgroup (relative to the container's) to run in; key = controller, "" = all.
+    std::map<std::string, std::string> cgroup_paths;
+    bool ignore_paused = false;          // --ignore-paused
+};
+
 // One container, opened by id or just created. Cheap to move; holds no lock between calls.
 class Container {
 public:
@@ -94,6 +109,15 @@ public:
     std::vector<pid_t> processes() const;
     // runc's `events --stats` data object as JSON text.
     std::string stats_json() const;
+    // `update`: apply the fields set in `changes` to the running (or created/paused) container's
+    // cgroup and record the merged linux.resources in its stored config. Unset fields are kept.
+    void update(const spec::LinuxResources& changes);
+    // `events`: calls on_event with each event as runc's JSON text (no newline): stats every
+    // interval ({"type":"stats","id":..,"data":{..}}, the first after one interval) and
+    // {"type":"oom","id":..} each time the OOM killer acts in the container. Returns once the
+    // container has stopped (or was deleted).
+    void watch_events(std::chrono::milliseconds interval,
+                      const std::function<void(const std::string&)>& on_event);
     // Wait for the init to exit; only in the process that created the container (its parent).
     // Returns the exit code, or 128+signal when killed by a signal.
     int wait(const WaitOptions& opts = {});
@@ -101,6 +125,16 @@ public:
     // none arriving between start() and wait() is lost (or kills the runtime). Call it after
     // create() (the init must not inherit the mask) and before start().
     static void block_forwarded_signals();
+
+    // The container's config as stored at create (ROOT/ID/config.json): defaults for exec.
+    spec::Spec config() const;
+    // Starts options.process in the container's namespaces and cgroup, with its seccomp filter.
+    // Refuses a stopped container and (unless ignore_paused) a paused one, with runc's texts.
+    // Returns the process's host pid once it is about to execve; the caller is its parent.
+    pid_t exec(const ExecOptions& options);
+    // Waits for a process started by exec() in this process (forwarding signals to it with
+    // opts.forward_signals; never a subreaper). Returns its exit code, or 128+signal.
+    int wait_exec(pid_t pid, const WaitOptions& opts = {});
 
     // Internal: built by Runtime.
     explicit Container(std::unique_ptr<ContainerRecord> record);

@@ -1,0 +1,134 @@
+// ocirun exec: the process to run is --process FILE as is, or the container's own process.*
+// changed by the flags (runc's rules: args replaced, env appended, caps added to every set...).
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "execute/execute.hpp"
+#include "ocirun/ocirun.hpp"
+#include "spec/spec_json.hpp"
+#include "util/file_io.hpp"
+#include "util/log.hpp"
+
+namespace ocirun::cli {
+namespace {
+
+// Go's strconv.Atoi as runc uses it for -u and -g: a whole decimal number.
+long long parse_int(const std::string& text, const std::string& what) {
+    char* end = nullptr;
+    errno = 0;
+    const long long v = std::strtoll(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || errno != 0)
+        throw Error("parsing " + text + " as int for " + what + " failed: strconv.Atoi: parsing \"" + text +
+                    "\": invalid syntax");
+    return v;
+}
+
+spec::Process process_from_flags(const spec::Process& base, const ExecCommand& cmd) {
+    spec::Process p = base;
+    p.args = cmd.args;
+    if (!cmd.cwd.empty()) p.cwd = cmd.cwd;
+    if (!cmd.apparmor.empty()) p.apparmorProfile = cmd.apparmor;
+    if (!cmd.process_label.empty()) p.selinuxLabel = cmd.process_label;
+    if (!cmd.caps.empty()) {
+        if (!p.capabilities) p.capabilities.emplace();
+        for (const auto& c : cmd.caps) {
+            p.capabilities->bounding.push_back(c);
+            p.capabilities->inheritable.push_back(c);
+            p.capabilities->effective.push_back(c);
+            p.capabilities->permitted.push_back(c);
+            p.capabilities->ambient.push_back(c);
+        }
+    }
+    p.env.insert(p.env.end(), cmd.env.begin(), cmd.env.end());
+    p.terminal = cmd.tty;
+    if (cmd.no_new_privs) p.noNewPrivileges = true;
+    if (!cmd.user.empty()) {
+        const auto colon = cmd.user.find(':');
+        if (colon != std::string::npos)
+            p.user.gid = static_cast<std::uint32_t>(parse_int(cmd.user.substr(colon + 1), "gid"));
+        p.user.uid = static_cast<std::uint32_t>(parse_int(cmd.user.substr(0, colon), "uid"));
+    }
+    for (const auto& g : cmd.additional_gids) {
+        const long long gid = parse_int(g, "gid");
+        if (gid < 0) throw Error("additional-gids must be a positive number " + g);
+        p.user.additionalGids.push_back(static_cast<std::uint32_t>(gid));
+    }
+    return p;
+}
+
+// --cgroup [CONTROLLER[,CONTROLLER...]:]PATH
+std::map<std::string, std::string> parse_cgroup_flags(const std::vector<std::string>& flags) {
+    std::map<std::string, std::string> out;
+    for (const auto& f : flags) {
+        const auto colon = f.find(':');
+        if (colon == std::string::npos) {
+            out[""] = f;
+            continue;
+        }
+        const std::string path = f.substr(colon + 1);
+        std::string controllers = f.substr(0, colon);
+        std::size_t i = 0;
+        while (i <= controllers.size()) {
+            std::size_t j = controllers.find(',', i);
+            if (j == std::string::npos) j = controllers.size();
+            if (j > i) out[controllers.substr(i, j - i)] = path;
+            i = j + 1;
+        }
+        if (path.empty()) throw Error("--cgroup " + f + ": empty path");
+    }
+    return out;
+}
+
+}  // namespace
+
+namespace {
+
+int exec_or_throw(const GlobalOptions& g, const ExecCommand& cmd) {
+    Runtime rt(runtime_options(g));
+    Container c = rt.open(cmd.id);
+    ExecOptions opts;
+    if (!cmd.process.empty()) {
+        opts.process = spec::parse_process(fileio::read_file(cmd.process), cmd.process);
+    } else {
+        const spec::Spec config = c.config();
+        opts.process = process_from_flags(config.process ? *config.process : spec::Process{}, cmd);
+    }
+    // runc's checks, same texts.
+    if (cmd.detach && opts.process.terminal && cmd.console_socket.empty())
+        throw Error("cannot allocate tty if runc will detach without setting console socket");
+    if ((!cmd.detach || !opts.process.terminal) && !cmd.console_socket.empty())
+        throw Error("cannot use console socket if runc will not detach or allocate tty");
+    opts.detach = cmd.detach;
+    opts.pid_file = cmd.pid_file;
+    opts.console_socket = cmd.console_socket;
+    opts.preserve_fds = cmd.preserve_fds;
+    opts.cgroup_paths = parse_cgroup_flags(cmd.cgroup);
+    opts.ignore_paused = cmd.ignore_paused;
+
+    // Signals for the process that arrive before wait_exec() must not be lost or kill us.
+    if (!cmd.detach) Container::block_forwarded_signals();
+    const pid_t pid = c.exec(opts);
+    if (cmd.detach) return 0;
+    WaitOptions wait;
+    wait.forward_signals = true;
+    return c.wait_exec(pid, wait);
+}
+
+}  // namespace
+
+// runc reports every failure of exec itself as "exec failed: ..." with exit status 255, so a
+// caller can tell it from the process's own exit status.
+int execute_exec(const GlobalOptions& g, const ExecCommand& cmd) {
+    try {
+        return exec_or_throw(g, cmd);
+    } catch (const std::exception& e) {
+        std::fflush(stdout);
+        const std::string message = std::string("exec failed: ") + e.what();
+        log::error(message);
+        if (!g.log.empty() && g.log != "/dev/stderr") std::fprintf(stderr, "%s\n", message.c_str());
+        return 255;
+    }
+}
+
+}  // namespace ocirun::cli

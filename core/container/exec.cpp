@@ -1,0 +1,226 @@
+// Container::exec, parent side: check the container can take a process (runc's texts), compile
+// its seccomp filter, fork the child that joins the init's namespaces (core/linux/exec_process),
+// put it in the container's cgroup before any user code runs, and run the sync protocol until
+// the real process (the child's CLONE_PARENT grandchild, so our own child) is about to execve.
+#include <linux/close_range.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <climits>
+#include <filesystem>
+#include <optional>
+
+#include "container/console_socket.hpp"
+#include "container/container_record.hpp"
+#include "container/init_waiter.hpp"
+#include "container/process_info.hpp"
+#include "container/status.hpp"
+#include "container/stored_cgroup.hpp"
+#include "linux/container_init.hpp"
+#include "linux/exec_process.hpp"
+#include "linux/seccomp_agent.hpp"
+#include "ocirun/ocirun.hpp"
+#include "spec/spec_json.hpp"
+#include "util/file_io.hpp"
+#include "util/unique_fd.hpp"
+
+namespace fs = std::filesystem;
+
+namespace ocirun {
+namespace {
+
+spec::Spec load_stored_config(const state::StoredState& st) {
+    if (st.config_file.empty())
+        throw Error("container " + st.id + ": its state has no copy of config.json");
+    return spec::parse_config(fileio::read_file(st.config_file), st.config_file);
+}
+
+// The checks runc's validateProcessSpec makes, with its texts.
+void validate_exec_process(const spec::Process& p) {
+    if (p.cwd.empty()) throw Error("Cwd property must not be empty");
+    if (p.cwd.front() != '/') throw Error("Cwd must be an absolute path");
+    if (p.args.empty()) throw Error("args must not be empty");
+}
+
+// In the forked child: nothing of the runtime but stdio, the preserved fds, the sync socket and
+// the console socket survives (in particular not the state dir's flock).
+void close_fds_except(unsigned preserve_fds, std::vector<int> keep) {
+    for (unsigned fd = 0; fd < 3u + preserve_fds; ++fd) keep.push_back(static_cast<int>(fd));
+    keep.erase(std::remove(keep.begin(), keep.end(), -1), keep.end());
+    std::sort(keep.begin(), keep.end());
+    unsigned next = 0;
+    for (int fd : keep) {
+        if (static_cast<unsigned>(fd) > next) ::syscall(SYS_close_range, next, fd - 1, 0);
+        next = static_cast<unsigned>(fd) + 1;
+    }
+    ::syscall(SYS_close_range, next, UINT_MAX, 0);
+}
+
+void kill_and_reap(pid_t pid) {
+    if (pid <= 0) return;
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+}
+
+// --cgroup: move pid into the existing sub-cgroups (relative to the container's own).
+void join_sub_cgroups(pid_t pid, const plugin::Cgroup& cgroup,
+                      const std::map<std::string, std::string>& sub_paths) {
+    const auto paths = cgroup.paths();
+    for (const auto& [controller, sub] : sub_paths) {
+        if (!controller.empty() && !paths.count(controller))
+            throw Error("--cgroup " + controller + ":" + sub + ": the container has no cgroup for controller " +
+                        controller);
+    }
+    for (const auto& [controller, dir] : paths) {
+        auto it = sub_paths.find(controller);
+        if (it == sub_paths.end()) it = sub_paths.find("");
+        if (it == sub_paths.end()) continue;
+        const fs::path target = (fs::path(dir) / it->second).lexically_normal();
+        if (target.string().rfind(dir, 0) != 0)
+            throw Error("--cgroup " + it->second + ": must stay inside the container's cgroup " + dir);
+        try {
+            fileio::write_existing(target / "cgroup.procs", std::to_string(pid));
+        } catch (const Error& e) {
+            throw Error("--cgroup " + it->second + ": " + e.what());
+        }
+    }
+}
+
+struct ExecPlan {
+    spec::Spec config;
+    std::optional<plugin::CompiledFilter> seccomp;
+    plugin::Lsm* lsm = nullptr;
+};
+
+void send_listener_to_agent(const ExecPlan& plan, const state::StoredState& st, pid_t pid, int fd) {
+    if (fd < 0) throw Error("exec: the process sent a seccomp listener message without an fd");
+    if (!plan.seccomp || plan.seccomp->listener_path.empty())
+        throw Error("exec: the process sent a seccomp listener fd but linux.seccomp.listenerPath is not set");
+    linux_init::SeccompAgentState s;
+    s.pid = pid;
+    s.metadata = plan.seccomp->listener_metadata;
+    s.id = st.id;
+    s.status = "running";
+    s.init_pid = st.init_pid;
+    s.bundle = st.bundle;
+    s.annotations = st.annotations;
+    linux_init::send_to_seccomp_agent(plan.seccomp->listener_path, linux_init::seccomp_agent_state_json(s), fd);
+}
+
+}  // namespace
+
+spec::Spec Container::config() const {
+    state::StateStore store(rec_->root);
+    if (!fs::exists(store.root() / rec_->id)) throw Error("container does not exist");
+    auto dir = store.open(rec_->id);
+    return load_stored_config(dir.load());
+}
+
+pid_t Container::exec(const ExecOptions& opts) {
+    state::StateStore store(rec_->root);
+    if (!fs::exists(store.root() / rec_->id)) throw Error("container does not exist");
+    // Held until the process runs: delete cannot remove the container under us meanwhile.
+    state::ContainerDir dir = store.open(rec_->id);
+    const state::StoredState st = dir.load();
+    rec_->cached = st;
+    auto cgroup = container::open_stored_cgroup(st, *rec_->plugins, rec_->host);
+    const Status status = container::derive_status(st, dir.path(), cgroup.get());
+    if (status == Status::Stopped) throw Error("cannot exec in a stopped container");
+    if (status == Status::Paused && !opts.ignore_paused)
+        throw Error("cannot exec in a paused container (use --ignore-paused to override)");
+
+    const spec::Process& process = opts.process;
+    validate_exec_process(process);
+    if (process.terminal && opts.console_socket.empty())
+        throw NotImplemented("exec: process.terminal without --console-socket (a pty proxy in the "
+                             "runtime) is not implemented yet");
+    ExecPlan plan;
+    plan.config = load_stored_config(st);
+    if (plan.config.linuxSection && plan.config.linuxSection->seccomp)
+        plan.seccomp = rec_->plugins->syscall_filter("linux.seccomp").compile(*plan.config.linuxSection->seccomp);
+    if (!process.apparmorProfile.empty()) plan.lsm = &rec_->plugins->lsm("apparmor", "process.apparmorProfile");
+    else if (!process.selinuxLabel.empty()) plan.lsm = &rec_->plugins->lsm("selinux", "process.selinuxLabel");
+    if (plan.lsm) plan.lsm->validate(process, "");
+    if (!opts.cgroup_paths.empty() && !cgroup)
+        throw Error("--cgroup: container " + st.id + " has no cgroup (no cgroup driver plugin was installed when it was created)");
+
+    UniqueFd console;
+    if (process.terminal) console = container::connect_console_socket(opts.console_socket);
+
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+        throw sys_error("exec: socketpair");
+    UniqueFd parent_end(sv[0]);
+    UniqueFd child_end(sv[1]);
+
+    const pid_t child = ::fork();
+    if (child < 0) throw sys_error("exec: fork");
+    if (child == 0) {
+        linux_init::ExecRequest req;
+        req.init_pid = st.init_pid;
+        req.process = &process;
+        req.sync_fd = child_end.get();
+        req.console_socket_fd = console ? console.get() : -1;
+        req.preserve_fds = opts.preserve_fds;
+        req.seccomp = plan.seccomp ? &*plan.seccomp : nullptr;
+        req.lsm = plan.lsm;
+        close_fds_except(opts.preserve_fds, {req.sync_fd, req.console_socket_fd});
+        linux_init::run_exec(req);  // never returns
+    }
+    child_end.reset();  // EOF once both the child and the grandchild are gone
+    console.reset();
+
+    pid_t pid = 0;
+    try {
+        if (cgroup) cgroup->add_process(child);  // the grandchild inherits it
+        linux_init::send_msg(parent_end.get(), linux_init::SyncMsg::kGo);
+        for (bool ready = false; !ready;) {
+            linux_init::SyncMsg msg{};
+            std::string text;
+            int received_fd = -1;
+            if (!linux_init::recv_msg(parent_end.get(), msg, text, &received_fd))
+                throw Error("exec: the process exited before it was ready");
+            UniqueFd received(received_fd);
+            switch (msg) {
+                case linux_init::SyncMsg::kExecPid:
+                    pid = static_cast<pid_t>(std::stol(text));
+                    if (!opts.cgroup_paths.empty()) join_sub_cgroups(pid, *cgroup, opts.cgroup_paths);
+                    linux_init::send_msg(parent_end.get(), linux_init::SyncMsg::kGo);
+                    break;
+                case linux_init::SyncMsg::kNotifyFd:
+                    send_listener_to_agent(plan, st, pid, received.get());
+                    break;
+                case linux_init::SyncMsg::kReady:
+                    ready = true;
+                    break;
+                case linux_init::SyncMsg::kError:
+                    throw Error(text.empty() ? "exec: the process failed without a message" : text);
+                default:
+                    throw Error("exec: unknown sync message " + std::to_string(static_cast<unsigned>(msg)));
+            }
+        }
+        if (pid <= 0) throw Error("exec: the process was ready before reporting its pid");
+        int child_status = 0;
+        while (::waitpid(child, &child_status, 0) < 0 && errno == EINTR) {
+        }
+        if (!opts.pid_file.empty())
+            fileio::write_atomic(fs::absolute(opts.pid_file), std::to_string(pid), true, 0644);
+    } catch (...) {
+        kill_and_reap(pid);
+        kill_and_reap(child);
+        throw;
+    }
+    return pid;
+}
+
+int Container::wait_exec(pid_t pid, const WaitOptions& opts) {
+    return container::wait_for_init(pid, opts.forward_signals, false);
+}
+
+}  // namespace ocirun

@@ -1,0 +1,173 @@
+// linux_init::run_exec: the child side of `exec`. The forked child opens the init's namespace
+// files, joins them (user first: it owns the others), then forks the real process into the pid
+// namespace with CLONE_PARENT, so the runtime is its parent and can wait for it. That process
+// sets itself up with the same steps as the init (process_setup, console, exec_handoff) and execs.
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <exception>
+#include <vector>
+
+#include "linux/container_init.hpp"
+#include "linux/exec_process.hpp"
+#include "linux/init_steps.hpp"
+#include "ocirun/error.hpp"
+#include "util/unique_fd.hpp"
+
+namespace ocirun::linux_init {
+namespace {
+
+// After kReady the runtime stops reading the sync socket: later errors go to stderr.
+bool g_ready_sent = false;
+
+struct NamespaceFile {
+    const char* name;  // under /proc/PID/ns/
+    int flag;
+};
+
+// User first: joining it gives the capabilities the setns calls into the others need.
+constexpr NamespaceFile kNamespaces[] = {
+    {"user", CLONE_NEWUSER}, {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS},
+    {"net", CLONE_NEWNET},   {"pid", CLONE_NEWPID}, {"cgroup", CLONE_NEWCGROUP},
+    {"time", CLONE_NEWTIME}, {"mnt", CLONE_NEWNS},
+};
+
+bool same_file(int fd, const std::string& path) {
+    struct stat a {}, b {};
+    return ::fstat(fd, &a) == 0 && ::stat(path.c_str(), &b) == 0 && a.st_dev == b.st_dev &&
+           a.st_ino == b.st_ino;
+}
+
+// Joins every namespace of the init that differs from ours. All files are opened before any
+// setns: after joining the mount namespace /proc is the container's. Returns whether a user
+// namespace was joined.
+bool join_init_namespaces(pid_t init_pid) {
+    struct Open {
+        const NamespaceFile* ns;
+        UniqueFd fd;
+    };
+    std::vector<Open> files;
+    const std::string dir = "/proc/" + std::to_string(init_pid) + "/ns/";
+    for (const auto& ns : kNamespaces) {
+        UniqueFd fd(::open((dir + ns.name).c_str(), O_RDONLY | O_CLOEXEC));
+        if (!fd) {
+            if (errno == ENOENT) continue;  // the kernel lacks this namespace type
+            throw sys_error("exec: open " + dir + ns.name);
+        }
+        // Already ours (the container shares it with the host): setns(user) would be EINVAL.
+        if (same_file(fd.get(), std::string("/proc/self/ns/") + ns.name)) continue;
+        files.push_back({&ns, std::move(fd)});
+    }
+    bool joined_user = false;
+    for (auto& f : files) {
+        if (::setns(f.fd.get(), f.ns->flag) != 0)
+            throw sys_error(std::string("exec: join the container's ") + f.ns->name + " namespace (setns " +
+                            dir + f.ns->name + ")");
+        if (f.ns->flag == CLONE_NEWUSER) joined_user = true;
+    }
+    return joined_user;
+}
+
+void wait_for_go(int sync_fd) {
+    SyncMsg msg{};
+    std::string text;
+    if (!recv_msg(sync_fd, msg, text)) ::_exit(1);  // the runtime went away
+    if (msg != SyncMsg::kGo)
+        throw Error("exec sync: expected kGo from the runtime, got message " +
+                    std::to_string(static_cast<unsigned>(msg)));
+}
+
+// The grandchild: in every namespace of the container, already in its cgroup.
+void set_up_and_exec(const ExecRequest& r, bool in_user_ns) {
+    // Until execve it runs the runtime's image inside the container's pid namespace: nobody
+    // there may ptrace it or open /proc/PID/exe (CVE-2019-5736).
+    if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) throw sys_error("prctl(PR_SET_DUMPABLE)");
+    wait_for_go(r.sync_fd);
+    const spec::Process& process = *r.process;
+
+    apply_oom_score_adj(process);
+    join_session_keyring();
+    // Not a new console mount: /dev/console stays the init's.
+    if (process.terminal) setup_terminal(process, r.console_socket_fd, false);
+    if (r.console_socket_fd >= 0) ::close(r.console_socket_fd);
+
+    apply_process_attributes(process);
+    apply_umask(process);
+    // The cwd may be reachable only as root (or only as the user): try before and after.
+    const bool cwd_entered = ::chdir(process.cwd.empty() ? "/" : process.cwd.c_str()) == 0;
+    apply_rlimits(process);
+    const bool filter_after_caps = process.noNewPrivileges;
+    if (r.seccomp && !filter_after_caps) load_syscall_filter(*r.seccomp, r.sync_fd);
+    apply_user_and_capabilities(process, in_user_ns);
+    if (!cwd_entered) enter_cwd(process);
+    apply_no_new_privileges(process);
+
+    const std::string executable = find_executable(process);
+    if (r.lsm) {
+        const std::string& label =
+            !process.apparmorProfile.empty() ? process.apparmorProfile : process.selinuxLabel;
+        if (!label.empty()) r.lsm->set_exec_label(label);
+    }
+    if (r.seccomp && filter_after_caps) load_syscall_filter(*r.seccomp, r.sync_fd);
+    send_msg(r.sync_fd, SyncMsg::kReady);
+    g_ready_sent = true;
+    hand_over_fds(r.preserve_fds);
+    exec_process(executable, process);
+}
+
+[[noreturn]] void report_and_exit(int sync_fd, const std::string& message) {
+    bool reported = false;
+    if (!g_ready_sent) {
+        try {
+            send_msg(sync_fd, SyncMsg::kError, message);
+            reported = true;
+        } catch (...) {
+        }
+    }
+    if (!reported) {
+        std::string line = "ocirun exec: " + message + "\n";
+        ssize_t ignored = ::write(2, line.data(), line.size());
+        (void)ignored;
+    }
+    ::_exit(1);
+}
+
+}  // namespace
+
+[[noreturn]] void run_exec(const ExecRequest& request) {
+    std::string message;
+    try {
+        if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) throw sys_error("prctl(PR_SET_DUMPABLE)");
+        if (!request.process) throw Error("exec: no process");
+        wait_for_go(request.sync_fd);
+        const bool in_user_ns = join_init_namespaces(request.init_pid);
+        // Fork-like clone with CLONE_PARENT: the runtime, not this short-lived child, becomes
+        // the parent, so it can waitpid() the process and get its exit status.
+        long rc = ::syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
+        if (rc < 0) throw sys_error("exec: clone into the container's pid namespace");
+        if (rc == 0) {
+            try {
+                set_up_and_exec(request, in_user_ns);
+            } catch (const std::exception& e) {
+                message = e.what();
+            } catch (...) {
+                message = "exec: unknown error";
+            }
+            report_and_exit(request.sync_fd, message);
+        }
+        send_msg(request.sync_fd, SyncMsg::kExecPid, std::to_string(rc));
+        ::_exit(0);
+    } catch (const std::exception& e) {
+        message = e.what();
+    } catch (...) {
+        message = "exec: unknown error";
+    }
+    report_and_exit(request.sync_fd, message);
+}
+
+}  // namespace ocirun::linux_init

@@ -1,0 +1,398 @@
+// Cgroup operations through the `ocirun` binary on real containers: limits from config.json and
+// `update` read back from the host's cgroup files, pause/resume, `events` (stats shape against
+// runc, OOM notices), the pids limit, `ps`, `kill --all`, and that delete removes exactly the
+// container's cgroup directories.
+//
+// Every test body runs twice: suite CgroupOps on a cgroup-v1 (hybrid) host, suite CgroupOpsV2 on
+// a pure cgroup-v2 host (the test VM: ctest label v2, `tests/vm/run-in-vm.sh -- ctest -L v2`).
+// Each suite skips, saying why, on the other kind of host.
+#include <gtest/gtest.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <sys/statfs.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "harness.hpp"
+
+namespace it = ocirun::it;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+bool pure_cgroup_v2() {
+    struct statfs s {};
+    return ::statfs("/sys/fs/cgroup", &s) == 0 && s.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+bool in_vm() {
+    const char* v = std::getenv("OCIRUN_IN_VM");
+    return v && std::string(v) == "1";
+}
+
+// Everything runs ~10-50x slower under the VM's emulation.
+std::chrono::milliseconds slow(std::chrono::milliseconds t) { return in_vm() ? t * 10 : t; }
+
+std::string read_trimmed(const fs::path& p) {
+    std::ifstream in(p);
+    if (!in) throw std::runtime_error("cannot read " + p.string());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string s = ss.str();
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+    return s;
+}
+
+// The host directory of `pid`'s cgroup for `controller` (v1), or its unified cgroup (v2: "").
+fs::path cgroup_dir(pid_t pid, const std::string& controller) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/cgroup");
+    for (std::string line; std::getline(in, line);) {
+        const auto a = line.find(':'), b = line.find(':', a + 1);
+        const std::string list = line.substr(a + 1, b - a - 1), path = line.substr(b + 1);
+        if (controller.empty()) {
+            if (line.rfind("0::", 0) == 0) return fs::path("/sys/fs/cgroup") / path.substr(1);
+            continue;
+        }
+        std::stringstream names(list);
+        for (std::string n; std::getline(names, n, ',');)
+            if (n == controller) {
+                // Comounts (cpu,cpuacct) are reachable through the controller's own name link.
+                return fs::path("/sys/fs/cgroup") / controller / path.substr(1);
+            }
+    }
+    throw std::runtime_error("pid " + std::to_string(pid) + " has no " +
+                             (controller.empty() ? "unified" : controller) + " cgroup");
+}
+
+// One test's setting: which hierarchy kind, and where its containers' cgroups go.
+struct Mode {
+    bool v2 = false;
+
+    fs::path dir(pid_t pid, const std::string& v1_controller) const {
+        return cgroup_dir(pid, v2 ? "" : v1_controller);
+    }
+    std::string memory_limit(pid_t pid) const {
+        return read_trimmed(dir(pid, "memory") / (v2 ? "memory.max" : "memory.limit_in_bytes"));
+    }
+    std::string pids_limit(pid_t pid) const { return read_trimmed(dir(pid, "pids") / "pids.max"); }
+    // "QUOTA PERIOD" in both modes.
+    std::string cpu_max(pid_t pid) const {
+        if (v2) return read_trimmed(dir(pid, "cpu") / "cpu.max");
+        return read_trimmed(dir(pid, "cpu") / "cpu.cfs_quota_us") + " " +
+               read_trimmed(dir(pid, "cpu") / "cpu.cfs_period_us");
+    }
+    bool frozen(pid_t pid) const {
+        if (v2) return read_trimmed(dir(pid, "") / "cgroup.freeze") == "1";
+        return read_trimmed(dir(pid, "freezer") / "freezer.state") == "FROZEN";
+    }
+    // v2: below the VM's delegated test cgroup; v1: the runtime's default placement.
+    void place(it::Bundle& bundle, const std::string& id) const {
+        if (!v2) return;
+        const char* env = std::getenv("OCIRUN_VM_TEST_CGROUP");
+        const fs::path base = env ? fs::path(env) : fs::path("/sys/fs/cgroup/ocirun-test");
+        bundle.config()["linux"].as_object()["cgroupsPath"] =
+            "/" + fs::relative(base, "/sys/fs/cgroup").string() + "/" + id;
+        bundle.save();
+    }
+};
+
+boost::json::object& resources(it::Bundle& b) {
+    auto& linux_obj = b.config()["linux"].as_object();
+    if (!linux_obj.contains("resources")) linux_obj["resources"] = boost::json::object{};
+    return linux_obj["resources"].as_object();
+}
+
+pid_t init_pid(const it::Runner& rt, const std::string& id) {
+    return static_cast<pid_t>(rt.state(id).at("pid").to_number<std::int64_t>());
+}
+
+std::set<std::string> keys(const boost::json::value& v) {
+    std::set<std::string> k;
+    if (v.is_object())
+        for (const auto& kv : v.as_object()) k.insert(std::string(kv.key()));
+    return k;
+}
+
+// ---------------------------------------------------------------- bodies
+
+void limits_from_config_and_update(const Mode& m) {
+    it::Bundle bundle;
+    bundle.set_args({"sleep", "1000"});
+    auto& res = resources(bundle);
+    res["memory"] = {{"limit", 64 << 20}};
+    res["pids"] = {{"limit", 100}};
+    res["cpu"] = {{"quota", 50000}, {"period", 100000}};
+    bundle.save();
+    auto rt = it::Runner::ocirun();
+    const auto id = it::unique_id("cgops-limits");
+    m.place(bundle, id);
+    auto r = rt({"run", "-d", "--bundle", bundle.path().string(), id});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    const pid_t pid = init_pid(rt, id);
+
+    EXPECT_EQ(m.memory_limit(pid), std::to_string(64 << 20));
+    EXPECT_EQ(m.pids_limit(pid), "100");
+    EXPECT_EQ(m.cpu_max(pid), "50000 100000");
+
+    r = rt({"update", "--memory", "128m", "--pids-limit", "50", id});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_EQ(m.memory_limit(pid), std::to_string(128 << 20));
+    EXPECT_EQ(m.pids_limit(pid), "50");
+    EXPECT_EQ(m.cpu_max(pid), "50000 100000") << "update --memory must not touch the cpu limits";
+
+    r = rt({"update", "--cpu-quota", "20000", "--cpu-period", "50000", id});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_EQ(m.cpu_max(pid), "20000 50000");
+    // A lone period keeps the quota.
+    r = rt({"update", "--cpu-period", "40000", id});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_EQ(m.cpu_max(pid), "20000 40000");
+
+    r = rt({"update", "--resources", "-", id},
+           {.input = R"({"memory":{"limit":100663296},"pids":{"limit":77}})"});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_EQ(m.memory_limit(pid), "100663296");
+    EXPECT_EQ(m.pids_limit(pid), "77");
+
+    // The stored config now carries the merged limits.
+    auto stored = boost::json::parse(read_trimmed(rt.root() / id / "config.json"));
+    const auto& sres = stored.at("linux").at("resources");
+    EXPECT_EQ(sres.at("memory").at("limit").to_number<std::int64_t>(), 100663296);
+    EXPECT_EQ(sres.at("pids").at("limit").to_number<std::int64_t>(), 77);
+    EXPECT_EQ(sres.at("cpu").at("quota").to_number<std::int64_t>(), 20000);
+    EXPECT_EQ(sres.at("cpu").at("period").to_number<std::int64_t>(), 40000);
+
+    r = rt({"update", "--memory", "12x", id});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find("invalid value for memory: invalid size: '12x'"), std::string::npos) << r.describe();
+
+    ASSERT_EQ(rt({"kill", id, "KILL"}).exit_code, 0);
+    ASSERT_TRUE(it::eventually([&] { return rt.state(id).at("status") == "stopped"; }, slow(5s)));
+    r = rt({"update", "--memory", "64m", id});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find("container not running"), std::string::npos) << r.describe();
+}
+
+void pause_freezes_and_resume_continues(const Mode& m) {
+    it::Bundle bundle;
+    bundle.set_readonly(false);
+    bundle.set_args({"sh", "-c", "i=0; while true; do i=$((i+1)); echo $i > /counter; sleep 0.05; done"});
+    auto rt = it::Runner::ocirun();
+    const auto id = it::unique_id("cgops-pause");
+    m.place(bundle, id);
+    auto r = rt({"run", "-d", "--bundle", bundle.path().string(), id});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    const pid_t pid = init_pid(rt, id);
+    const fs::path counter = bundle.rootfs() / "counter";
+    auto value = [&] {
+        try {
+            return std::stol(read_trimmed(counter));
+        } catch (...) {
+            return -1L;  // mid-write
+        }
+    };
+    ASSERT_TRUE(it::eventually([&] { return value() > 2; }, slow(10s))) << "the counter never ran";
+
+    r = rt({"pause", id});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_TRUE(m.frozen(pid));
+    EXPECT_EQ(rt.state(id).at("status"), "paused");
+    const long frozen_at = value();
+    std::this_thread::sleep_for(slow(500ms));
+    EXPECT_EQ(value(), frozen_at) << "the counter moved while paused";
+
+    r = rt({"resume", id});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_FALSE(m.frozen(pid));
+    EXPECT_EQ(rt.state(id).at("status"), "running");
+    EXPECT_TRUE(it::eventually([&] { return value() > frozen_at + 2; }, slow(5s))) << "no progress after resume";
+}
+
+void events_stats_have_runc_fields(const Mode& m) {
+    const std::vector<std::pair<std::string, std::string>> want = {
+        {"cpu", "usage"}, {"cpu", "throttling"}, {"memory", "usage"}, {"memory", "raw"},
+        {"pids", "current"}};
+    it::Bundle bundle;
+    bundle.set_args({"sleep", "1000"});
+    resources(bundle)["pids"] = {{"limit", 64}};
+    bundle.save();
+    auto rt = it::Runner::ocirun();
+    const auto id = it::unique_id("cgops-stats");
+    m.place(bundle, id);
+    auto r = rt({"run", "-d", "--bundle", bundle.path().string(), id});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    r = rt({"events", "--stats", id});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    ASSERT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << "one JSON line: " << r.out;
+    const auto ev = boost::json::parse(r.out);
+    EXPECT_EQ(keys(ev), (std::set<std::string>{"type", "id", "data"}));
+    EXPECT_EQ(ev.at("type"), "stats");
+    EXPECT_EQ(ev.at("id"), id);
+    const auto& data = ev.at("data");
+    for (const auto& [group, field] : want) EXPECT_TRUE(keys(data.at(group)).count(field)) << group << "." << field;
+    EXPECT_GT(data.at("cpu").at("usage").at("total").to_number<std::uint64_t>(), 0u);
+    EXPECT_GT(data.at("memory").at("usage").at("usage").to_number<std::uint64_t>(), 0u);
+    EXPECT_GE(data.at("pids").at("current").to_number<std::uint64_t>(), 1u);
+    EXPECT_EQ(data.at("pids").at("limit").to_number<std::uint64_t>(), 64u);
+
+    if (!it::runc_available() || m.v2) return;  // the differential half runs on the v1 host
+    auto runc = it::Runner::runc();
+    it::Bundle rbundle;
+    rbundle.set_args({"sleep", "1000"});
+    resources(rbundle)["pids"] = {{"limit", 64}};
+    rbundle.save();
+    const auto rid = it::unique_id("cgops-stats-runc");
+    r = runc({"run", "-d", "--bundle", rbundle.path().string(), rid});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    r = runc({"events", "--stats", rid});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    const auto rdata = boost::json::parse(r.out).at("data");
+    EXPECT_EQ(keys(data), keys(rdata));
+    for (const char* g : {"cpu", "memory", "pids", "cpuset"}) EXPECT_EQ(keys(data.at(g)), keys(rdata.at(g))) << g;
+    for (const char* f : {"usage", "throttling"}) EXPECT_EQ(keys(data.at("cpu").at(f)), keys(rdata.at("cpu").at(f))) << "cpu." << f;
+    for (const char* f : {"usage", "swap", "kernel"}) EXPECT_EQ(keys(data.at("memory").at(f)), keys(rdata.at("memory").at(f))) << "memory." << f;
+}
+
+void oom_produces_an_event(const Mode& m) {
+    it::Bundle bundle;
+    // The shell waits for `events` to start, then tail buffers /dev/zero until the OOM killer
+    // takes it; the shell then exits, which stops the container and ends `events`.
+    bundle.set_args({"sh", "-c", in_vm() ? "sleep 8; tail /dev/zero; sleep 2" : "sleep 2; tail /dev/zero; sleep 1"});
+    resources(bundle)["memory"] = {{"limit", 24 << 20}, {"swap", 24 << 20}};
+    bundle.save();
+    auto rt = it::Runner::ocirun();
+    const auto id = it::unique_id("cgops-oom");
+    m.place(bundle, id);
+    auto r = rt({"run", "-d", "--bundle", bundle.path().string(), id});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    r = rt({"events", "--interval", "1s", id}, {.timeout = slow(30s)});
+    EXPECT_EQ(r.exit_code, 0) << "events must end when the container stops: " << r.describe();
+    bool oom = false, stats = false;
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) {
+        const auto ev = boost::json::parse(line);
+        EXPECT_EQ(ev.at("id"), id);
+        if (ev.at("type") == "oom") {
+            oom = true;
+            EXPECT_EQ(keys(ev), (std::set<std::string>{"type", "id"})) << line;
+        }
+        if (ev.at("type") == "stats") stats = true;
+    }
+    EXPECT_TRUE(oom) << r.describe();
+    EXPECT_TRUE(stats) << "a stats line every second: " << r.describe();
+}
+
+void pids_limit_stops_forks(const Mode& m) {
+    it::Bundle bundle;
+    bundle.set_args({"sh", "-c", "for i in $(seq 20); do sleep 30 & done; echo forked"});
+    resources(bundle)["pids"] = {{"limit", 8}};
+    bundle.save();
+    auto rt = it::Runner::ocirun();
+    const auto id = it::unique_id("cgops-pids");
+    m.place(bundle, id);
+    auto r = rt({"run", "--bundle", bundle.path().string(), id}, {.timeout = slow(30s)});
+    EXPECT_NE(r.err.find("can't fork"), std::string::npos) << "forks beyond pids.max must fail: " << r.describe();
+}
+
+void ps_and_kill_all(const Mode& m) {
+    it::Bundle bundle;
+    // No pid namespace: the background sleep would survive its init, unless kill --all gets it.
+    bundle.remove_namespace("pid");
+    bundle.set_args({"sh", "-c", "sleep 1000 & sleep 1000"});
+    auto rt = it::Runner::ocirun();
+    const auto id = it::unique_id("cgops-ps");
+    m.place(bundle, id);
+    auto r = rt({"run", "-d", "--bundle", bundle.path().string(), id});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    const pid_t pid = init_pid(rt, id);
+    std::vector<pid_t> pids;
+    ASSERT_TRUE(it::eventually([&] {
+        r = rt({"ps", "--format", "json", id});
+        if (r.exit_code != 0) return false;
+        pids.clear();
+        for (const auto& p : boost::json::parse(r.out).as_array()) pids.push_back(static_cast<pid_t>(p.to_number<std::int64_t>()));
+        return pids.size() >= 3;
+    }, slow(5s))) << r.describe();
+    EXPECT_NE(std::find(pids.begin(), pids.end(), pid), pids.end()) << r.out;
+
+    r = rt({"ps", id});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    std::istringstream table(r.out);
+    std::string header;
+    std::getline(table, header);
+    EXPECT_NE(header.find("PID"), std::string::npos) << r.out;
+    size_t rows = 0;
+    for (std::string line; std::getline(table, line);) ++rows;
+    EXPECT_EQ(rows, pids.size()) << r.out;
+
+    r = rt({"kill", "--all", id, "KILL"});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    for (pid_t p : pids)
+        EXPECT_TRUE(it::eventually([&] { return !fs::exists("/proc/" + std::to_string(p)) ||
+                                                read_trimmed("/proc/" + std::to_string(p) + "/stat").find(") Z") != std::string::npos; },
+                                   slow(5s)))
+            << "pid " << p << " survived kill --all";
+}
+
+void delete_removes_only_its_cgroups(const Mode& m) {
+    it::Bundle bundle;
+    bundle.set_args({"sleep", "1000"});
+    auto rt = it::Runner::ocirun();
+    const auto id = it::unique_id("cgops-del");
+    m.place(bundle, id);
+    auto r = rt({"run", "-d", "--bundle", bundle.path().string(), id});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    const pid_t pid = init_pid(rt, id);
+    std::vector<fs::path> dirs;
+    for (const char* c : m.v2 ? std::vector<const char*>{""} : std::vector<const char*>{"memory", "pids", "cpu", "freezer", "devices"})
+        dirs.push_back(m.dir(pid, c));
+    for (const auto& d : dirs) {
+        ASSERT_TRUE(fs::is_directory(d)) << d;
+        ASSERT_EQ(d.filename(), id) << "the container's own cgroup is named after it";
+    }
+    r = rt({"delete", "--force", id});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    for (const auto& d : dirs) {
+        EXPECT_FALSE(fs::exists(d)) << d << " left behind";
+        EXPECT_TRUE(fs::is_directory(d.parent_path())) << d.parent_path() << " (not ours) was removed";
+    }
+}
+
+void require_v1() {
+    if (pure_cgroup_v2()) GTEST_SKIP() << "cgroup-v1 suite: this host is pure cgroup v2 (see CgroupOpsV2)";
+    for (const char* c : {"memory", "pids", "cpu", "freezer"})
+        if (!fs::exists(fs::path("/sys/fs/cgroup") / c / "cgroup.procs"))
+            GTEST_SKIP() << "cgroup-v1 controller " << c << " is not mounted at /sys/fs/cgroup/" << c;
+}
+
+void require_v2() {
+    if (!pure_cgroup_v2())
+        GTEST_SKIP() << "needs a pure cgroup-v2 host; run tests/vm/run-in-vm.sh -- ctest -L v2";
+}
+
+}  // namespace
+
+#define CGROUP_OPS_TEST(name, body)                  \
+    TEST(CgroupOps, name) {                          \
+        require_v1();                                \
+        if (IsSkipped()) return;                     \
+        body(Mode{false});                           \
+    }                                                \
+    TEST(CgroupOpsV2, name) {                        \
+        require_v2();                                \
+        if (IsSkipped()) return;                     \
+        body(Mode{true});                            \
+    }
+
+CGROUP_OPS_TEST(LimitsFromConfigAndUpdate, limits_from_config_and_update)
+CGROUP_OPS_TEST(PauseFreezesAndResumeContinues, pause_freezes_and_resume_continues)
+CGROUP_OPS_TEST(EventsStatsHaveRuncFields, events_stats_have_runc_fields)
+CGROUP_OPS_TEST(OomProducesAnEvent, oom_produces_an_event)
+CGROUP_OPS_TEST(PidsLimitStopsForks, pids_limit_stops_forks)
+CGROUP_OPS_TEST(PsAndKillAll, ps_and_kill_all)
+CGROUP_OPS_TEST(DeleteRemovesOnlyItsCgroups, delete_removes_only_its_cgroups)
