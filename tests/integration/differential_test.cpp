@@ -50,7 +50,7 @@ struct Pair {
 // ocirun on the same bundle and id. runc's container is force-deleted before ocirun starts so
 // the leftover check (which looks for processes rooted in the shared bundle) only sees ocirun's.
 // Returns the results of the command under test.
-Pair differential(Runtimes& rts, const it::Bundle& bundle, const std::string& id,
+Pair differential(Runtimes& rts, const it::Bundle& /*bundle, shared by both*/, const std::string& id,
                   const std::function<it::CommandResult(const it::Runner&)>& scenario) {
     Pair p;
     p.runc = scenario(rts.runc);
@@ -124,9 +124,10 @@ TEST(Differential, BadBundlesFailLikeRunc) {
                 return rt({cmd, "--bundle", bundle.path(), id});
             });
             expect_same_error(what, p, c.phrases);
-            if (!c.ours_also.empty())
+            if (!c.ours_also.empty()) {
                 EXPECT_NE(p.ours.err.find(c.ours_also), std::string::npos)
                     << what << ": ocirun's error does not name " << c.ours_also << ": " << p.ours.err;
+            }
             expect_clean(what, rts, id, bundle);
         }
     }

@@ -133,8 +133,8 @@ TEST(PluginsCli, JsonFormatParsesAndMatchesTheBuiltFiles) {
         listed.insert(name);
         auto it = plugins.find(name);
         if (it == plugins.end()) continue;  // found elsewhere in the search path
-        EXPECT_EQ(o.at("kind").as_string(), it->second.kind) << e;
-        EXPECT_EQ(o.at("path").as_string(), it->second.path.string()) << e;
+        EXPECT_EQ(std::string(o.at("kind").as_string()), it->second.kind) << e;
+        EXPECT_EQ(std::string(o.at("path").as_string()), it->second.path.string()) << e;
         EXPECT_EQ(o.at("status").as_string(), "loaded") << e;
     }
     for (const auto& [name, p] : plugins) EXPECT_TRUE(listed.count(name)) << name << " missing from " << r.out;
