@@ -336,41 +336,44 @@ TEST(Differential, RunExitCodesMatchRunc) {
     }
 }
 
+// Each runtime in turn (two live containers with the same id would share cgroup dirs).
 TEST(Differential, StateAndListJsonKeysMatchRuncInEveryStatus) {
     REQUIRE_RUNC();
     Runtimes rts;
     it::Bundle bundle;
     bundle.set_args({"sleep", "100"});
     const auto id = it::unique_id("df-keys");
+    // status -> "state keys" / "list keys" -> runtime -> key set
+    std::map<std::string, std::map<std::string, std::map<std::string, std::string>>> seen;
+    auto record = [&](const it::Runner& rt, const std::string& status) {
+        auto st = rt.state(id);
+        EXPECT_EQ(st.at("status").as_string(), status) << rt.name();
+        seen[status]["state keys"][rt.name()] = joined(keys(st));
+        auto l = rt({"list", "--format", "json"});
+        EXPECT_EQ(l.exit_code, 0) << rt.name() << ": " << l.describe();
+        boost::system::error_code ec;
+        auto v = boost::json::parse(l.out, ec);
+        ASSERT_FALSE(ec) << rt.name() << ": list --format json is not JSON: " << l.out;
+        ASSERT_TRUE(v.is_array() && v.as_array().size() == 1u) << rt.name() << ": " << l.out;
+        EXPECT_EQ(v.as_array()[0].at("status"), status.c_str()) << rt.name() << ": " << l.out;
+        seen[status]["list keys"][rt.name()] = joined(keys(v.as_array()[0].as_object()));
+    };
     for (const it::Runner* rt : {&rts.runc, &rts.ocirun}) {
         auto r = (*rt)({"create", "--bundle", bundle.path(), id});
         ASSERT_EQ(r.exit_code, 0) << rt->name() << ": " << r.describe();
-    }
-    auto compare = [&](const std::string& status) {
-        auto theirs = rts.runc.state(id), ours = rts.ocirun.state(id);
-        EXPECT_EQ(theirs.at("status").as_string(), status);
-        EXPECT_EQ(ours.at("status").as_string(), status);
-        EXPECT_EQ(joined(keys(ours)), joined(keys(theirs))) << "state keys when " << status;
-
-        auto lt = rts.runc({"list", "--format", "json"}), lo = rts.ocirun({"list", "--format", "json"});
-        ASSERT_EQ(lo.exit_code, 0) << lo.describe();
-        ASSERT_EQ(lt.exit_code, 0) << lt.describe();
-        auto at = boost::json::parse(lt.out).as_array(), ao = boost::json::parse(lo.out).as_array();
-        ASSERT_EQ(ao.size(), 1u) << lo.out;
-        ASSERT_EQ(at.size(), 1u) << lt.out;
-        EXPECT_EQ(joined(keys(ao[0].as_object())), joined(keys(at[0].as_object()))) << "list keys when " << status;
-        EXPECT_EQ(ao[0].at("status"), at[0].at("status"));
-    };
-    compare("created");
-    for (const it::Runner* rt : {&rts.runc, &rts.ocirun}) ASSERT_EQ((*rt)({"start", id}).exit_code, 0) << rt->name();
-    compare("running");
-    for (const it::Runner* rt : {&rts.runc, &rts.ocirun}) {
+        record(*rt, "created");
+        ASSERT_EQ((*rt)({"start", id}).exit_code, 0) << rt->name();
+        record(*rt, "running");
         ASSERT_EQ((*rt)({"kill", id, "KILL"}).exit_code, 0) << rt->name();
         EXPECT_TRUE(it::eventually([&] { return status_of(*rt, id) == "stopped"; })) << rt->name();
+        record(*rt, "stopped");
+        EXPECT_EQ((*rt)({"delete", id}).exit_code, 0) << rt->name();
     }
-    compare("stopped");
-    EXPECT_EQ(rts.runc({"delete", id}).exit_code, 0);
-    EXPECT_EQ(rts.ocirun({"delete", id}).exit_code, 0);
+    for (const auto& [status, kinds] : seen)
+        for (const auto& [what, by_runtime] : kinds) {
+            ASSERT_EQ(by_runtime.size(), 2u) << what << " when " << status;
+            EXPECT_EQ(by_runtime.at("ocirun"), by_runtime.at("runc")) << what << " when " << status;
+        }
     expect_clean("state keys", rts, id, bundle);
 }
 
@@ -387,24 +390,27 @@ TEST(Differential, ListTableHeaderMatchesRunc) {
     ASSERT_EQ(lo.exit_code, 0) << lo.describe();
     EXPECT_EQ(lo.out, lt.out) << "empty list";
 
-    // One container: column widths follow the cells (the CREATED timestamp's length varies), so
-    // compare the header's words, and the row's id/status/bundle columns.
+    // One container (each runtime in turn: same id, same cgroup dirs): column widths follow the
+    // cells (the CREATED timestamp's length varies), so compare the header's words and the row's
+    // id/status/bundle/owner columns.
     it::Bundle bundle;
     bundle.set_args({"sleep", "100"});
     const auto id = it::unique_id("df-table");
-    for (const it::Runner* rt : {&rts.runc, &rts.ocirun})
+    std::map<std::string, std::string> listing;
+    for (const it::Runner* rt : {&rts.runc, &rts.ocirun}) {
         ASSERT_EQ((*rt)({"create", "--bundle", bundle.path(), id}).exit_code, 0) << rt->name();
-    lt = rts.runc({"list"});
-    lo = rts.ocirun({"list"});
-    ASSERT_EQ(lo.exit_code, 0) << lo.describe();
-    EXPECT_EQ(words(first_line(lo.out)), words(first_line(lt.out))) << "runc:\n" << lt.out << "ocirun:\n" << lo.out;
-    const auto row_t = words(lt.out.substr(lt.out.find('\n') + 1)), row_o = words(lo.out.substr(lo.out.find('\n') + 1));
-    ASSERT_EQ(row_o.size(), row_t.size()) << "runc:\n" << lt.out << "ocirun:\n" << lo.out;
-    EXPECT_EQ(row_o[0], row_t[0]);
-    EXPECT_EQ(row_o[2], row_t[2]);
-    EXPECT_EQ(row_o[3], row_t[3]);
-    EXPECT_EQ(row_o.back(), row_t.back());
-    for (const it::Runner* rt : {&rts.runc, &rts.ocirun}) EXPECT_EQ((*rt)({"delete", "--force", id}).exit_code, 0);
+        auto r = (*rt)({"list"});
+        EXPECT_EQ(r.exit_code, 0) << rt->name() << ": " << r.describe();
+        listing[rt->name()] = r.out;
+        EXPECT_EQ((*rt)({"delete", "--force", id}).exit_code, 0) << rt->name();
+    }
+    const auto& t = listing["runc"];
+    const auto& o = listing["ocirun"];
+    EXPECT_EQ(words(first_line(o)), words(first_line(t))) << "runc:\n" << t << "ocirun:\n" << o;
+    const auto row_t = words(t.substr(t.find('\n') + 1)), row_o = words(o.substr(o.find('\n') + 1));
+    ASSERT_EQ(row_o.size(), row_t.size()) << "runc:\n" << t << "ocirun:\n" << o;
+    ASSERT_EQ(row_o.size(), 6u) << "runc:\n" << t << "ocirun:\n" << o;
+    for (size_t col : {0u, 2u, 3u, 5u}) EXPECT_EQ(row_o[col], row_t[col]) << "column " << col;
     expect_clean("list table", rts, id, bundle);
 }
 
