@@ -225,6 +225,32 @@ TEST(Exec, ProcessFile) {
     EXPECT_NE(r.err.find("Cwd must be an absolute path"), std::string::npos) << r.describe();
 }
 
+// A container with its own user namespace and a seccomp filter: exec joins the user ns first
+// (its uid map is the container's) and gets the container's filter (mkdir denied).
+TEST(Exec, JoinsUserNamespaceAndGetsTheSeccompFilter) {
+    it::Runner ocirun = it::Runner::ocirun();
+    RunningContainer c(ocirun, "exec-userns", [](it::Bundle& b) {
+        auto& lx = b.config().at("linux").as_object();
+        lx["namespaces"].as_array().push_back(json::object{{"type", "user"}});
+        const json::array map{json::object{{"containerID", 0}, {"hostID", 200000}, {"size", 65536}}};
+        lx["uidMappings"] = map;
+        lx["gidMappings"] = map;
+        lx["seccomp"] = json::object{
+            {"defaultAction", "SCMP_ACT_ALLOW"},
+            {"syscalls", json::array{json::object{{"names", json::array{"mkdir", "mkdirat"}},
+                                                  {"action", "SCMP_ACT_ERRNO"}}}}};
+        b.save();
+        // The mapped root (host uid 200000) must be able to reach the rootfs.
+        std::filesystem::permissions(b.path(), std::filesystem::perms(0755));
+    });
+    START_OR_FAIL(c);
+    auto r = c.exec({}, {"sh", "-c", "id -u; tr -s ' ' < /proc/self/uid_map; mkdir /tmp/x 2>/dev/null; echo mkdir=$?"});
+    EXPECT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_EQ(r.out, "0\n 0 200000 65536\nmkdir=1\n") << r.describe();
+    r = c.exec({"-u", "1000:1000"}, {"id", "-u"});
+    EXPECT_EQ(r.out, "1000\n") << r.describe();
+}
+
 TEST(Exec, DetachWritesPidFileAndJoinsTheCgroup) {
     it::Runner ocirun = it::Runner::ocirun();
     RunningContainer c(ocirun, "exec-detach");
