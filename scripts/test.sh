@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # test.sh — on a fresh Debian bookworm machine, as root: install dependencies, build with
-# AddressSanitizer + UBSan, and run every test (unit, then integration with real containers).
+# AddressSanitizer + UBSan (Debug: -O0 keeps the build quick on 2 cores), and run every test (unit, then integration with real containers).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/install-deps.sh"
 dir="$top/build-test"
-"$top/scripts/build.sh" "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOCIRUN_SANITIZE=ON -DOCIRUN_BUILD_TESTS=ON
+"$top/scripts/build.sh" "$dir" -DCMAKE_BUILD_TYPE=Debug -DOCIRUN_SANITIZE=ON -DOCIRUN_BUILD_TESTS=ON
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 cd "$dir"
