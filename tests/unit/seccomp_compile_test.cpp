@@ -99,7 +99,7 @@ TEST(SeccompCompile, ArgumentFilterAllowsOnlyTheListedValue) {
     SECCOMP_REQUIRE_PLUGIN(p);
     // Like the default profiles: personality allowed for PER_LINUX only.
     const auto f = p->compile(profile("SCMP_ACT_ERRNO",
-        {rule({"exit", "exit_group"}, "SCMP_ACT_ALLOW"),
+        {rule(exit_syscalls(), "SCMP_ACT_ALLOW"),
          rule({"personality"}, "SCMP_ACT_ALLOW", std::nullopt, {arg(0, "SCMP_CMP_EQ", 0)})}));
     const int st = run_in_child([&] {
         return load_then(f, [] {
@@ -115,7 +115,7 @@ TEST(SeccompCompile, ArgumentFilterAllowsOnlyTheListedValue) {
 TEST(SeccompCompile, SameIndexTwiceMeansEitherValue) {
     SECCOMP_REQUIRE_PLUGIN(p);
     const auto f = p->compile(profile("SCMP_ACT_ERRNO",
-        {rule({"exit", "exit_group"}, "SCMP_ACT_ALLOW"),
+        {rule(exit_syscalls(), "SCMP_ACT_ALLOW"),
          rule({"personality"}, "SCMP_ACT_ALLOW", std::nullopt,
               {arg(0, "SCMP_CMP_EQ", 0), arg(0, "SCMP_CMP_EQ", 0xffffffff)})}));
     const int st = run_in_child([&] {
@@ -132,7 +132,7 @@ TEST(SeccompCompile, SameIndexTwiceMeansEitherValue) {
 TEST(SeccompCompile, DistinctIndexesMustAllMatch) {
     SECCOMP_REQUIRE_PLUGIN(p);
     const auto f = p->compile(profile("SCMP_ACT_ERRNO",
-        {rule({"exit", "exit_group"}, "SCMP_ACT_ALLOW"),
+        {rule(exit_syscalls(), "SCMP_ACT_ALLOW"),
          rule({"getpriority"}, "SCMP_ACT_ALLOW", std::nullopt,
               {arg(0, "SCMP_CMP_EQ", PRIO_PROCESS), arg(1, "SCMP_CMP_EQ", 0)})}));
     const int st = run_in_child([&] {
@@ -183,7 +183,7 @@ TEST(SeccompCompile, LogActionLetsTheCallThrough) {
 
 TEST(SeccompCompile, DefaultErrnoRet) {
     SECCOMP_REQUIRE_PLUGIN(p);
-    auto s = profile("SCMP_ACT_ERRNO", {rule({"exit", "exit_group"}, "SCMP_ACT_ALLOW")});
+    auto s = profile("SCMP_ACT_ERRNO", {rule(exit_syscalls(), "SCMP_ACT_ALLOW")});
     s.defaultErrnoRet = 77;
     const auto f = p->compile(s);
     const int st = run_in_child([&] {
