@@ -257,3 +257,29 @@ TEST(Lifecycle, ExampleProgramRunsEcho) {
     EXPECT_EQ(r.out, "hello from libocirun\n") << r.describe();
     EXPECT_FALSE(std::filesystem::exists(root.path() / id)) << "the example left its state dir";
 }
+
+// A foreground `run` forwards signals to the container's init: the trap inside sees SIGTERM
+// sent to the runtime, and the runtime exits with the container's code. Same with runc.
+TEST(Lifecycle, ForegroundRunForwardsSignals) {
+    it::Bundle bundle;
+    bundle.set_args({"sh", "-c", "trap 'echo got-term; exit 7' TERM; echo ready; while true; do sleep 0.1; done"});
+    std::vector<it::Runner> runners;
+    runners.push_back(it::Runner::ocirun());
+    if (it::runc_available()) runners.push_back(it::Runner::runc());
+    for (const it::Runner& rt : runners) {
+        it::TempDir tmp("ocirun-it-sigfwd");
+        const auto id = it::unique_id("sigfwd");
+        const std::string out = (tmp.path() / "out").string();
+        // The runtime in the background of a host shell, which waits for "ready" and sends SIGTERM.
+        const std::string script =
+            "'" + rt.binary().string() + "' --root '" + rt.root().string() + "' run --bundle '" +
+            bundle.path().string() + "' " + id + " >'" + out + "' 2>&1 & pid=$!; " +
+            "for i in $(seq 100); do grep -q ready '" + out + "' && break; sleep 0.1; done; " +
+            "kill -TERM $pid; wait $pid; echo rc=$?; cat '" + out + "'";
+        it::CommandOptions opts;
+        opts.env = rt.env();
+        const auto r = it::run_command({"/bin/sh", "-c", script}, opts);
+        EXPECT_EQ(r.out, "rc=7\nready\ngot-term\n") << rt.name() << ": " << r.describe();
+        EXPECT_EQ(it::leftovers(rt, id, bundle), kNothing) << rt.name();
+    }
+}
