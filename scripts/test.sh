@@ -12,4 +12,4 @@ cd "$dir"
 ctest --output-on-failure --no-tests=error -j "$(nproc)" -L unit
 ctest --output-on-failure --no-tests=error -L integration
 # A pure cgroup-v2 host in a QEMU guest (this machine is hybrid): tests/vm/README.md.
-ctest --output-on-failure --no-tests=error -L vm
+ctest -V --no-tests=error -L vm   # -V: show the guest's own test summary

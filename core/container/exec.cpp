@@ -20,6 +20,7 @@
 #include "container/process_info.hpp"
 #include "container/status.hpp"
 #include "container/stored_cgroup.hpp"
+#include "container/syscall_filter.hpp"
 #include "linux/container_init.hpp"
 #include "linux/exec_process.hpp"
 #include "linux/seccomp_agent.hpp"
@@ -143,7 +144,7 @@ pid_t Container::exec(const ExecOptions& opts) {
     ExecPlan plan;
     plan.config = load_stored_config(st);
     if (plan.config.linuxSection && plan.config.linuxSection->seccomp)
-        plan.seccomp = rec_->plugins->syscall_filter("linux.seccomp").compile(*plan.config.linuxSection->seccomp);
+        plan.seccomp = compile_syscall_filter(*rec_->plugins, *plan.config.linuxSection->seccomp);
     if (!process.apparmorProfile.empty()) plan.lsm = &rec_->plugins->lsm("apparmor", "process.apparmorProfile");
     else if (!process.selinuxLabel.empty()) plan.lsm = &rec_->plugins->lsm("selinux", "process.selinuxLabel");
     if (plan.lsm) plan.lsm->validate(process, "");

@@ -20,6 +20,7 @@
 #include "container/rfc3339.hpp"
 #include "container/status.hpp"
 #include "container/stored_cgroup.hpp"
+#include "container/syscall_filter.hpp"
 #include "ocirun/ocirun.hpp"
 #include "plugin/registry.hpp"
 #include "spec/known_names.hpp"
@@ -105,11 +106,7 @@ CreatePlan plan_create(const CreateOptions& opts, PluginRegistry& plugins) {
             plan.clone_flags |= *flag;
             if (*flag == CLONE_NEWCGROUP) plan.cgroup_namespace = true;
         }
-        if (lx.seccomp) {
-            plan.seccomp = plugins.syscall_filter().compile(*lx.seccomp);
-            if (plan.seccomp->notify && plan.seccomp->listener_path.empty())
-                throw Error("config.json: linux.seccomp.listenerPath: required when a rule uses SCMP_ACT_NOTIFY");
-        }
+        if (lx.seccomp) plan.seccomp = compile_syscall_filter(plugins, *lx.seccomp);
     }
     const spec::Process& proc = *plan.spec.process;
     const std::string mount_label = plan.spec.linuxSection ? plan.spec.linuxSection->mountLabel : "";

@@ -88,7 +88,8 @@ Conditions parse_conditions(const std::string& rule_path, const std::vector<spec
     return out;
 }
 
-void add_rules(void* ctx, const spec::LinuxSeccomp& s, std::uint32_t default_action) {
+void add_rules(void* ctx, const spec::LinuxSeccomp& s, std::uint32_t default_action,
+               std::vector<std::string>& skipped) {
     for (std::size_t i = 0; i < s.syscalls.size(); ++i) {
         const auto& rule = s.syscalls[i];
         const std::string path = std::string(kPath) + ".syscalls[" + std::to_string(i) + "]";
@@ -105,7 +106,10 @@ void add_rules(void* ctx, const spec::LinuxSeccomp& s, std::uint32_t default_act
                 throw Error(name_path + ": SCMP_ACT_NOTIFY cannot be used for the write syscall");
             if (action == default_action) continue;  // redundant: libseccomp would refuse it
             const int nr = seccomp_syscall_resolve_name(name.c_str());
-            if (nr == __NR_SCMP_ERROR) continue;  // unknown to libseccomp: skipped like runc
+            if (nr == __NR_SCMP_ERROR) {  // unknown to libseccomp: skipped like runc
+                skipped.push_back(name);
+                continue;
+            }
             if (!parsed.bad_index_error.empty()) throw Error(parsed.bad_index_error);
 
             if (conds.empty() || !parsed.same_index_repeated) {
@@ -197,7 +201,7 @@ plugin::CompiledFilter compile_profile(const spec::LinuxSeccomp& s) {
     if (s.syscalls.size() > kBinaryTreeThreshold)
         seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_OPTIMIZE, 2);  // best effort, like runc
 
-    add_rules(ctx.get(), s, default_action);
+    add_rules(ctx.get(), s, default_action, out.skipped_syscalls);
     out.bpf = export_bpf(ctx.get());
     return out;
 }

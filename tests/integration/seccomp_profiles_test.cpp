@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -155,4 +156,24 @@ TEST(SeccompProfiles, AcceptedAndRefusedLikeRunc) {
             EXPECT_EQ(it::leftovers(runner, id, bundle), kNothing) << runner.name() << ", " << c.name;
         }
     }
+}
+
+// Unknown syscall names are skipped like runc, and said so at debug level (runc logs them too).
+TEST(SeccompProfiles, UnknownSyscallIsSkippedWithADebugLog) {
+    it::Bundle bundle;
+    bundle.config().at("linux").as_object()["seccomp"] =
+        allow_all_but({rule({"no_such_syscall", "mkdir", "mkdirat"}, "SCMP_ACT_ERRNO")});
+    bundle.set_args({"sh", "-c", "mkdir /dev/shm/x 2>/dev/null; echo rc=$?"});
+    it::TempDir logs("ocirun-it-seccomp-log");
+    const std::string log = (logs.path() / "log.json").string();
+    it::Runner ocirun = it::Runner::ocirun();
+    const auto id = it::unique_id("seccomp-skip");
+    const auto r = ocirun({"--debug", "--log", log, "--log-format", "json", "run", "--bundle", bundle.path().string(), id});
+    EXPECT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_EQ(r.out, "rc=1\n") << r.describe();  // the known names of the same rule still apply
+    std::ifstream in(log);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("unknown syscall \\\"no_such_syscall\\\" skipped"), std::string::npos) << text;
+    EXPECT_NE(text.find("\"level\":\"debug\""), std::string::npos) << text;
+    EXPECT_EQ(it::leftovers(ocirun, id, bundle), kNothing);
 }

@@ -20,7 +20,7 @@
 #include "ocirun/error.hpp"
 #include "ocirun/spec.hpp"
 
-#define OCIRUN_PLUGIN_ABI_VERSION 1u
+#define OCIRUN_PLUGIN_ABI_VERSION 2u  // 2: CompiledFilter::skipped_syscalls
 
 namespace ocirun::plugin {
 
@@ -135,6 +135,8 @@ struct CompiledFilter {
     bool notify = false;            // contains SCMP_ACT_NOTIFY: the load returns a listener fd
     std::string listener_path;      // linux.seccomp.listenerPath
     std::string listener_metadata;  // linux.seccomp.listenerMetadata
+    std::vector<std::string> skipped_syscalls;  // names unknown to the filter library: skipped
+                                                // like runc; the core logs them at debug level
 };
 
 class SyscallFilter : public Plugin {
