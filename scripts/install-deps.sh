@@ -16,6 +16,7 @@ packages=(
   # running containers and the tests
   busybox-static procps iproute2 util-linux
   runc crun                                # the oracles the differential tests and benchmarks compare against
+  containerd podman                        # the real clients of the e2e tests (ctr, containerd-shim-runc-v2, conmon)
 )
 
 missing=()

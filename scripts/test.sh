@@ -11,5 +11,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 cd "$dir"
 ctest --output-on-failure --no-tests=error -j "$(nproc)" -L unit
 ctest --output-on-failure --no-tests=error -L integration
+# containerd and podman driving ocirun (tests/e2e, docs/e2e.md); `-L runc-compare`: the same suites against runc.
+ctest --output-on-failure --no-tests=error -L e2e
 # A pure cgroup-v2 host in a QEMU guest (this machine is hybrid): tests/vm/README.md.
 ctest -V --no-tests=error -L vm   # -V: show the guest's own test summary

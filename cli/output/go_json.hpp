@@ -1,13 +1,11 @@
 // JSON text the way Go's encoding/json writes it, for output that clients compare with runc's.
+// The escaping lives in the spec module (it also lays out `ocirun spec`); the CLI re-uses it.
 #pragma once
 
-#include <string>
-#include <string_view>
+#include "spec/spec_json.hpp"
 
 namespace ocirun::cli {
 
-// A JSON string literal with Go's escaping: \" \\ \n \r \t, other control bytes and
-// the HTML characters < > & as \u00XX, U+2028/U+2029 as \u2028/\u2029.
-std::string go_json_quote(std::string_view s);
+using spec::go_json_quote;
 
 }  // namespace ocirun::cli

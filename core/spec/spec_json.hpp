@@ -31,6 +31,10 @@ boost::json::value to_json(const Process& process);
 boost::json::value to_json(const LinuxResources& resources);
 LinuxResources parse_resources(std::string_view json_text, std::string_view origin);
 
+// A JSON string literal escaped the way Go's encoding/json escapes it (for output that
+// clients compare byte for byte with runc's).
+std::string go_json_quote(std::string_view s);
+
 // Pretty-printed JSON like Go's json.MarshalIndent(v, "", "\t") (what `runc spec` writes).
 std::string pretty_print(const boost::json::value& v);
 
