@@ -1,14 +1,20 @@
 // ocirun exec: the process to run is --process FILE as is, or the container's own process.*
 // changed by the flags (runc's rules: args replaced, env appended, caps added to every set...).
+#include <signal.h>
+
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
+#include "container/console_socket.hpp"
+#include "container/host_terminal.hpp"
 #include "execute/execute.hpp"
 #include "ocirun/ocirun.hpp"
 #include "spec/spec_json.hpp"
 #include "util/file_io.hpp"
 #include "util/log.hpp"
+#include "util/unique_fd.hpp"
 
 namespace ocirun::cli {
 namespace {
@@ -94,11 +100,16 @@ int exec_or_throw(const GlobalOptions& g, const ExecCommand& cmd) {
         const spec::Spec config = c.config();
         opts.process = process_from_flags(config.process ? *config.process : spec::Process{}, cmd);
     }
-    // runc's checks, same texts.
-    if (cmd.detach && opts.process.terminal && cmd.console_socket.empty())
-        throw Error("cannot allocate tty if runc will detach without setting console socket");
-    if ((!cmd.detach || !opts.process.terminal) && !cmd.console_socket.empty())
-        throw Error("cannot use console socket if runc will not detach or allocate tty");
+    container::check_console_socket_use(opts.process.terminal, cmd.detach, cmd.console_socket);
+    // Foreground -t without a socket: we receive the master ourselves and proxy it. The pty
+    // starts at the caller's size (before the process runs, so no race with its first look).
+    std::optional<container::ForegroundConsole> console;
+    if (opts.process.terminal && cmd.console_socket.empty()) {
+        console.emplace();
+        opts.console_socket_fd = console->sender();
+        if (const auto ws = container::caller_window_size())
+            opts.process.consoleSize = spec::Box{ws->ws_row, ws->ws_col};
+    }
     opts.detach = cmd.detach;
     opts.pid_file = cmd.pid_file;
     opts.console_socket = cmd.console_socket;
@@ -110,8 +121,19 @@ int exec_or_throw(const GlobalOptions& g, const ExecCommand& cmd) {
     if (!cmd.detach) Container::block_forwarded_signals();
     const pid_t pid = c.exec(opts);
     if (cmd.detach) return 0;
+    UniqueFd master;
+    if (console) {
+        try {
+            master = console->receive_master("exec");
+        } catch (...) {
+            ::kill(pid, SIGKILL);
+            c.wait_exec(pid);  // reap it: no zombie
+            throw;
+        }
+    }
     WaitOptions wait;
     wait.forward_signals = true;
+    wait.terminal_master = master ? master.get() : -1;
     return c.wait_exec(pid, wait);
 }
 

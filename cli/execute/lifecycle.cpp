@@ -1,10 +1,16 @@
 // create, run, start, kill, delete.
+#include <optional>
 #include <string>
 
+#include "container/console_socket.hpp"
+#include "container/terminal_proxy.hpp"
 #include "execute/execute.hpp"
+#include "execute/socket_activation.hpp"
 #include "ocirun/ocirun.hpp"
 #include "output/signal_names.hpp"
+#include "spec/spec_json.hpp"
 #include "util/log.hpp"
+#include "util/unique_fd.hpp"
 
 namespace ocirun::cli {
 namespace {
@@ -18,12 +24,41 @@ CreateOptions create_options(const CreateCommand& cmd) {
     opts.no_pivot = cmd.no_pivot;
     opts.no_new_keyring = cmd.no_new_keyring;
     opts.preserve_fds = cmd.preserve_fds;
+    apply_socket_activation(opts);  // LISTEN_FDS/LISTEN_PID, like runc
     return opts;
 }
 
 // runc prefixes create/run failures this way; containerd shows the text as is.
 [[noreturn]] void rethrow_with(const std::string& prefix, const std::exception& e) {
     throw Error(prefix + e.what());
+}
+
+// process.terminal of the bundle, for runc's console-socket checks; unreadable configs are left
+// to create, which reports them in its own order.
+bool bundle_wants_terminal(const CreateOptions& opts) {
+    try {
+        const spec::Spec spec = spec::load_bundle_config(opts.bundle);
+        return spec.process && spec.process->terminal;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+// Takes the pty master a foreground run's init sent over its socketpair and sizes it like the
+// caller's terminal, before start: the process sees the right size from its first instruction.
+UniqueFd receive_run_master(container::ForegroundConsole& console, Container& c) {
+    try {
+        UniqueFd master = console.receive_master("run");
+        container::copy_caller_window_size(master.get());
+        return master;
+    } catch (...) {
+        try {
+            c.destroy(true);
+        } catch (const std::exception& cleanup) {
+            log::warn(std::string("cleaning up after a failed create: ") + cleanup.what());
+        }
+        throw;
+    }
 }
 
 // The API reports an unknown id only through its message (runc's "does not exist").
@@ -36,7 +71,9 @@ bool is_does_not_exist(const Error& e) {
 int execute_create(const GlobalOptions& g, const CreateCommand& cmd) {
     try {
         Runtime rt(runtime_options(g));
-        rt.create(create_options(cmd));
+        const CreateOptions opts = create_options(cmd);
+        container::check_console_socket_use(bundle_wants_terminal(opts), true, opts.console_socket);
+        rt.create(opts);
     } catch (const std::exception& e) {
         rethrow_with("ocirun create failed: ", e);
     }
@@ -46,7 +83,18 @@ int execute_create(const GlobalOptions& g, const CreateCommand& cmd) {
 int execute_run(const GlobalOptions& g, const RunCommand& cmd) {
     try {
         Runtime rt(runtime_options(g));
-        Container c = rt.create(create_options(cmd.create));
+        CreateOptions opts = create_options(cmd.create);
+        const bool terminal = bundle_wants_terminal(opts);
+        container::check_console_socket_use(terminal, cmd.detach, opts.console_socket);
+        // Foreground with a pty and no socket: the init sends its master to us (terminal_proxy).
+        std::optional<container::ForegroundConsole> console;
+        if (terminal && !cmd.detach) {
+            console.emplace();
+            opts.console_socket_fd = console->sender();
+        }
+        Container c = rt.create(opts);
+        UniqueFd master;
+        if (console) master = receive_run_master(*console, c);
         // Signals for the container that arrive before wait() must not be lost or kill us.
         if (!cmd.detach) Container::block_forwarded_signals();
         try {
@@ -63,6 +111,7 @@ int execute_run(const GlobalOptions& g, const RunCommand& cmd) {
         WaitOptions wait;
         wait.forward_signals = true;
         wait.no_subreaper = cmd.no_subreaper;
+        wait.terminal_master = master ? master.get() : -1;
         const int status = c.wait(wait);
         if (!cmd.keep) c.destroy();
         return status;

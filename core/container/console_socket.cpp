@@ -1,5 +1,6 @@
 #include "container/console_socket.hpp"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -8,6 +9,13 @@
 #include "ocirun/error.hpp"
 
 namespace ocirun::container {
+
+void check_console_socket_use(bool terminal, bool detach, const std::string& console_socket) {
+    if (detach && terminal && console_socket.empty())
+        throw Error("cannot allocate tty if runc will detach without setting console socket");
+    if ((!detach || !terminal) && !console_socket.empty())
+        throw Error("cannot use console socket if runc will not detach or allocate tty");
+}
 
 UniqueFd connect_console_socket(const std::string& path) {
     sockaddr_un addr{};
@@ -20,6 +28,46 @@ UniqueFd connect_console_socket(const std::string& path) {
     if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
         throw sys_error("--console-socket: connect " + path);
     return fd;
+}
+
+UniqueFd open_console_socket(const std::string& path, int fd) {
+    if (!path.empty()) return connect_console_socket(path);
+    if (fd < 0) return UniqueFd();
+    UniqueFd copy(::fcntl(fd, F_DUPFD_CLOEXEC, 3));
+    if (!copy) throw sys_error("console socket fd " + std::to_string(fd) + ": dup");
+    return copy;
+}
+
+ForegroundConsole::ForegroundConsole() {
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+        throw sys_error("terminal: socketpair for the pty master");
+    receiver_.reset(sv[0]);
+    sender_.reset(sv[1]);
+}
+
+UniqueFd ForegroundConsole::receive_master(const std::string& what) {
+    sender_.reset();
+    char name[256];
+    struct iovec iov {name, sizeof name};
+    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    struct msghdr mh {};
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = control;
+    mh.msg_controllen = sizeof control;
+    ssize_t n;
+    do {
+        n = ::recvmsg(receiver_.get(), &mh, MSG_CMSG_CLOEXEC);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) throw sys_error(what + ": receive the pty master");
+    struct cmsghdr* c = CMSG_FIRSTHDR(&mh);
+    if (n == 0 || !c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+        c->cmsg_len != CMSG_LEN(sizeof(int)))
+        throw Error(what + ": the process did not send its pty master");
+    int fd = -1;
+    std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    return UniqueFd(fd);
 }
 
 }  // namespace ocirun::container

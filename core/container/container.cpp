@@ -3,17 +3,25 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
 #include "container/container_record.hpp"
+#include "container/hooks.hpp"
 #include "container/init_waiter.hpp"
+#include "container/terminal_proxy.hpp"
 #include "container/process_info.hpp"
 #include "container/status.hpp"
 #include "container/stored_cgroup.hpp"
+#include "linux/container_init.hpp"
 #include "ocirun/ocirun.hpp"
+#include "spec/spec_json.hpp"
+#include "util/file_io.hpp"
 #include "util/log.hpp"
 #include "util/unique_fd.hpp"
 
@@ -43,58 +51,108 @@ Locked lock(ContainerRecord& rec) {
 
 constexpr int kExitTimeoutMs = 10000;
 
+// A pidfd for the container's init, or none when the pid is no longer that init (recycled, or
+// gone) or the kernel lacks pidfd_open (Linux < 5.3). Opened before the kill: checking the start
+// time after opening pins the fd to our init, and the kernel wakes a poll on it the moment the
+// init exits, reaped or not, where /proc polling needs sleeps.
+UniqueFd open_init_pidfd(const Locked& l) {
+    UniqueFd fd(static_cast<int>(::syscall(SYS_pidfd_open, l.st.init_pid, 0)));
+    if (fd && !container::process_is_alive(l.st.init_pid, l.st.init_start_time)) fd.reset();
+    return fd;
+}
+
+// Wait until the init has exited: on its pidfd when there is one, else by polling /proc.
+bool wait_for_init_exit(const Locked& l, const UniqueFd& pidfd, int timeout_ms) {
+    if (!pidfd) return container::wait_for_process_exit(l.st.init_pid, l.st.init_start_time, timeout_ms);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        pollfd p{pidfd.get(), POLLIN, 0};
+        const int r = ::poll(&p, 1, static_cast<int>(std::max<long long>(left.count(), 0)));
+        if (r > 0) break;
+        if (r == 0) return false;
+        if (errno != EINTR) return container::wait_for_process_exit(l.st.init_pid, l.st.init_start_time, timeout_ms);
+    }
+    int status = 0;
+    ::waitpid(l.st.init_pid, &status, WNOHANG);  // reap it when it is our child (ECHILD otherwise)
+    return true;
+}
+
 // SIGKILL everything of the container and wait until it is gone.
 void kill_everything(Locked& l) {
+    const UniqueFd pidfd = open_init_pidfd(l);
     if (l.cgroup) {
         l.cgroup->kill_all(SIGKILL);
         if (l.cgroup->frozen()) l.cgroup->thaw();  // frozen tasks die only once thawed
     } else {
         ::kill(l.st.init_pid, SIGKILL);
     }
-    if (!container::wait_for_process_exit(l.st.init_pid, l.st.init_start_time, kExitTimeoutMs))
+    if (!wait_for_init_exit(l, pidfd, kExitTimeoutMs))
         throw Error("container " + l.st.id + ": init " + std::to_string(l.st.init_pid) +
                     " did not die after SIGKILL");
     if (!l.cgroup) return;
-    for (int waited = 0; !l.cgroup->pids().empty(); waited += 10) {
+    // Once the init (the pid namespace's reaper) is gone its namespace is empty; processes that
+    // joined the cgroup from outside it may take a moment: back off from 1 ms to 10 ms.
+    int pause_ms = 1;
+    for (int waited = 0; !l.cgroup->pids().empty(); waited += pause_ms, pause_ms = std::min(pause_ms * 2, 10)) {
         if (waited >= kExitTimeoutMs)
             throw Error("container " + l.st.id + ": processes left in its cgroup after SIGKILL");
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
     }
 }
 
+// The hooks of the config copied into the state dir at create.
+spec::Hooks stored_hooks(const state::StoredState& st) {
+    if (st.config_file.empty())
+        throw Error("container " + st.id + ": its state has no copy of config.json");
+    spec::Spec config = spec::parse_config(fileio::read_file(st.config_file), st.config_file);
+    return config.hooks ? std::move(*config.hooks) : spec::Hooks{};
+}
+
+container::HookState hook_state(const state::StoredState& st, const char* status, pid_t pid) {
+    container::HookState hs;
+    hs.id = st.id;
+    hs.status = status;
+    hs.pid = pid;
+    hs.bundle = st.bundle;
+    hs.annotations = st.annotations;
+    return hs;
+}
+
+// Like runc: cgroup and state go first, then the poststop hooks, whose failures only warn
+// (runtime-spec: the remaining hooks and the delete still go on).
 void remove_container(Locked& l) {
+    std::vector<spec::Hook> poststop;
+    try {
+        poststop = stored_hooks(l.st).poststop;
+    } catch (const std::exception& e) {
+        log::warn(std::string("poststop hooks not run: ") + e.what());
+    }
     if (l.cgroup) l.cgroup->destroy();
-    // TODO(hooks issue): run the poststop hooks here (failures only warn, like runc).
     l.dir.remove();
+    for (const auto& failure : container::run_hooks_collecting_errors(poststop, hook_state(l.st, "stopped", 0)))
+        log::warn(failure);
 }
 
-}  // namespace
-
-Container::Container(std::unique_ptr<ContainerRecord> record) : rec_(std::move(record)) {}
-Container::Container(Container&&) noexcept = default;
-Container& Container::operator=(Container&&) noexcept = default;
-Container::~Container() = default;
-
-const std::string& Container::id() const { return rec_->id; }
-pid_t Container::init_pid() const { return rec_->cached.init_pid; }
-
-ContainerState Container::state() const {
-    Locked l = lock(*rec_);
-    ContainerState s;
-    s.ociVersion = l.st.ociVersion;
-    s.id = l.st.id;
-    s.status = l.status;
-    s.pid = l.status == Status::Stopped ? 0 : l.st.init_pid;
-    s.bundle = l.st.bundle;
-    s.rootfs = l.st.rootfs;
-    s.created = l.st.created;
-    s.owner = l.st.owner;
-    s.annotations = l.st.annotations;
-    return s;
+// After start released the init: the fifo's write end closes when process.args is exec'd (EOF),
+// or the init reports that a startContainer hook failed. Returns true once process.args runs.
+bool wait_for_process_exec(int fifo_fd) {
+    for (;;) {
+        pollfd p{fifo_fd, POLLIN, 0};
+        if (::poll(&p, 1, -1) < 0) {
+            if (errno == EINTR) continue;
+            throw sys_error("poll exec fifo");
+        }
+        char byte = 0;
+        ssize_t n = ::read(fifo_fd, &byte, 1);
+        if (n == 0) return true;
+        if (n == 1) return byte != linux_init::kFifoHookFailed;
+        if (errno != EAGAIN && errno != EINTR) throw sys_error("read exec fifo");
+    }
 }
 
-void Container::start() {
-    Locked l = lock(*rec_);
+// created -> running: consume the exec fifo (which lets the init go on) and record it.
+void release_init(Locked& l, ContainerRecord& rec, UniqueFd& released_fifo) {
     switch (l.status) {
         case Status::Created: break;
         case Status::Stopped: throw Error("cannot start a container that has stopped");
@@ -124,8 +182,66 @@ void Container::start() {
     ::unlink(fifo.c_str());
     l.st.started = true;
     l.dir.save(l.st);
-    rec_->cached = l.st;
-    // TODO(hooks issue): run startContainer (in the container, before exec) and poststart hooks.
+    rec.cached = l.st;
+    released_fifo = std::move(fd);
+}
+
+void run_poststart_hooks(ContainerRecord& rec, const state::StoredState& st, int released_fifo) {
+    const std::vector<spec::Hook> poststart = stored_hooks(st).poststart;
+    if (poststart.empty()) return;
+    // runtime-spec: poststart runs after process.args started. A failed startContainer hook
+    // already ended the init (its error went to the container's stderr); runc's start still
+    // succeeds then, and there is nothing for poststart to follow.
+    if (!wait_for_process_exec(released_fifo)) return;
+    try {
+        container::run_hooks(poststart, hook_state(st, "running", st.init_pid));
+    } catch (...) {
+        // As runc: a failed poststart hook stops the container and start fails with its error.
+        try {
+            Locked l = lock(rec);
+            if (l.status != Status::Stopped) kill_everything(l);
+        } catch (const std::exception& e) {
+            log::warn(std::string("stopping container after a failed poststart hook: ") + e.what());
+        }
+        throw;
+    }
+}
+
+}  // namespace
+
+Container::Container(std::unique_ptr<ContainerRecord> record) : rec_(std::move(record)) {}
+Container::Container(Container&&) noexcept = default;
+Container& Container::operator=(Container&&) noexcept = default;
+Container::~Container() = default;
+
+const std::string& Container::id() const { return rec_->id; }
+pid_t Container::init_pid() const { return rec_->cached.init_pid; }
+
+ContainerState Container::state() const {
+    Locked l = lock(*rec_);
+    ContainerState s;
+    s.ociVersion = l.st.ociVersion;
+    s.id = l.st.id;
+    s.status = l.status;
+    s.pid = l.status == Status::Stopped ? 0 : l.st.init_pid;
+    s.bundle = l.st.bundle;
+    s.rootfs = l.st.rootfs;
+    s.created = l.st.created;
+    s.owner = l.st.owner;
+    s.annotations = l.st.annotations;
+    return s;
+}
+
+void Container::start() {
+    UniqueFd released_fifo;
+    state::StoredState st;
+    {
+        // Released before the poststart hooks run, so a hook may query this container.
+        Locked l = lock(*rec_);
+        release_init(l, *rec_, released_fifo);
+        st = l.st;
+    }
+    run_poststart_hooks(*rec_, st, released_fifo.get());
 }
 
 void Container::kill(const KillOptions& opts) {
@@ -193,6 +309,8 @@ int Container::wait(const WaitOptions& opts) {
     if (!rec_->is_parent)
         throw Error("cannot wait for container " + rec_->id +
                     ": only the process that created it is the init's parent");
+    if (opts.terminal_master >= 0)  // foreground process.terminal: terminal_proxy.hpp
+        return container::proxy_terminal_until_exit(opts.terminal_master, rec_->cached.init_pid, !opts.no_subreaper);
     return container::wait_for_init(rec_->cached.init_pid, opts.forward_signals, !opts.no_subreaper);
 }
 

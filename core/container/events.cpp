@@ -1,8 +1,10 @@
 // Container::watch_events: runc's `events` stream. Stats every interval, an "oom" event each
 // time the OOM killer acts in the container's memory cgroup, until the container stops.
 //
-// Waking up: the driver's OOM notifier (v1: an eventfd on memory.oom_control) or, when the
-// driver has none (v2), inotify on memory.events; a pidfd on the init ends the stream promptly.
+// Waking up: the driver's OOM notifier (v1: an eventfd on memory.oom_control; v2: inotify on
+// memory.events) or, for a driver without one, the core's own inotify on the counter file; a
+// pidfd on the init ends the stream promptly. What woke us is checked against the oom_kill
+// counter, since memory.events also changes for other counters.
 #include <poll.h>
 #include <sys/inotify.h>
 #include <sys/syscall.h>
@@ -87,7 +89,10 @@ void Container::watch_events(std::chrono::milliseconds interval,
         if (pid_fd && !container::process_is_alive(v.st.init_pid, v.st.init_start_time)) return;
     }
 
-    auto report_ooms = [&](bool woke_v1_eventfd) {
+    // Only v1's eventfd means "an OOM happened" by itself; memory.events changes for any counter.
+    const bool notifier_means_oom = counter_file.empty() || counter_file.filename() == "memory.oom_control";
+    auto report_ooms = [&](bool notifier_fired) {
+        const bool woke_v1_eventfd = notifier_fired && notifier_means_oom;
         if (counter_file.empty()) {
             if (woke_v1_eventfd) on_event(event_json("oom", id(), nullptr));
             return;
@@ -115,13 +120,15 @@ void Container::watch_events(std::chrono::milliseconds interval,
         int r = ::poll(fds, n, static_cast<int>(std::max<long long>(0, wait.count())));
         if (r < 0 && errno != EINTR) throw sys_error("poll for events of container " + id());
         if (r > 0) {
-            bool v1_fired = false;
+            bool notifier_fired = false;
             if (oom_index >= 0 && (fds[oom_index].revents & POLLIN)) {
-                std::uint64_t count = 0;
-                if (::read(oom_fd.get(), &count, sizeof count) == sizeof count) v1_fired = true;
+                // One read: an eventfd gives its 8-byte count, an inotify fd its queued events
+                // (a remainder only wakes the next poll). An eventfd is blocking: never loop.
+                char buf[4096];
+                if (::read(oom_fd.get(), buf, sizeof buf) > 0) notifier_fired = true;
             }
             if (inotify_index >= 0 && (fds[inotify_index].revents & POLLIN)) drain(inotify_fd.get());
-            report_ooms(v1_fired);
+            report_ooms(notifier_fired);
             if (pid_index >= 0 && (fds[pid_index].revents & POLLIN)) return;  // the init exited
         }
         const bool stats_due = Clock::now() >= next_stats;

@@ -21,6 +21,7 @@
 #include "container/status.hpp"
 #include "container/stored_cgroup.hpp"
 #include "container/syscall_filter.hpp"
+#include "container/terminal_proxy.hpp"
 #include "linux/container_init.hpp"
 #include "linux/exec_process.hpp"
 #include "linux/seccomp_agent.hpp"
@@ -127,20 +128,23 @@ pid_t Container::exec(const ExecOptions& opts) {
     state::StateStore store(rec_->root);
     if (!fs::exists(store.root() / rec_->id)) throw Error("container does not exist");
     // Held until the process runs: delete cannot remove the container under us meanwhile.
-    state::ContainerDir dir = store.open(rec_->id);
-    const state::StoredState st = dir.load();
+    std::optional<state::ContainerDir> dir(store.open(rec_->id));
+    const state::StoredState st = dir->load();
     rec_->cached = st;
     auto cgroup = container::open_stored_cgroup(st, *rec_->plugins, rec_->host);
-    const Status status = container::derive_status(st, dir.path(), cgroup.get());
+    const Status status = container::derive_status(st, dir->path(), cgroup.get());
     if (status == Status::Stopped) throw Error("cannot exec in a stopped container");
     if (status == Status::Paused && !opts.ignore_paused)
         throw Error("cannot exec in a paused container (use --ignore-paused to override)");
+    // --ignore-paused: the process freezes as soon as it joins the frozen cgroup and waits for
+    // `resume`, which needs this lock.
+    if (status == Status::Paused) dir.reset();
 
     const spec::Process& process = opts.process;
     validate_exec_process(process);
-    if (process.terminal && opts.console_socket.empty())
-        throw NotImplemented("exec: process.terminal without --console-socket (a pty proxy in the "
-                             "runtime) is not implemented yet");
+    if (process.terminal && opts.console_socket.empty() && opts.console_socket_fd < 0)
+        throw Error("exec: process.terminal needs a console socket to send the pty master to "
+                    "(--console-socket, or the foreground proxy's socketpair)");
     ExecPlan plan;
     plan.config = load_stored_config(st);
     if (plan.config.linuxSection && plan.config.linuxSection->seccomp)
@@ -152,7 +156,7 @@ pid_t Container::exec(const ExecOptions& opts) {
         throw Error("--cgroup: container " + st.id + " has no cgroup (no cgroup driver plugin was installed when it was created)");
 
     UniqueFd console;
-    if (process.terminal) console = container::connect_console_socket(opts.console_socket);
+    if (process.terminal) console = container::open_console_socket(opts.console_socket, opts.console_socket_fd);
 
     int sv[2];
     if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
@@ -211,7 +215,7 @@ pid_t Container::exec(const ExecOptions& opts) {
         while (::waitpid(child, &child_status, 0) < 0 && errno == EINTR) {
         }
         if (!opts.pid_file.empty())
-            fileio::write_atomic(fs::absolute(opts.pid_file), std::to_string(pid), true, 0644);
+            fileio::write_atomic(fs::absolute(opts.pid_file), std::to_string(pid), false, 0644);
     } catch (...) {
         kill_and_reap(pid);
         kill_and_reap(child);
@@ -221,6 +225,7 @@ pid_t Container::exec(const ExecOptions& opts) {
 }
 
 int Container::wait_exec(pid_t pid, const WaitOptions& opts) {
+    if (opts.terminal_master >= 0) return container::proxy_terminal_until_exit(opts.terminal_master, pid, false);
     return container::wait_for_init(pid, opts.forward_signals, false);
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "container/hooks.hpp"
 #include "linux/seccomp_agent.hpp"
 #include "ocirun/error.hpp"
 #include "util/file_io.hpp"
@@ -94,6 +95,21 @@ void hand_listener_to_agent(pid_t pid, const LaunchRequest& req, int listener_fd
                                       linux_init::seccomp_agent_state_json(st), listener_fd);
 }
 
+// The child's mounts are done (kRunHooks): prestart (deprecated, still run like runc) and
+// createRuntime run here, in the runtime's namespaces, with the bundle as cwd like runc's.
+void run_runtime_create_hooks(pid_t pid, const LaunchRequest& req) {
+    const spec::Hooks* hooks = req.init.spec->hooks ? &*req.init.spec->hooks : nullptr;
+    if (!hooks) return;
+    HookState st;
+    st.id = req.container_id;
+    st.status = "creating";
+    st.pid = pid;
+    st.bundle = req.bundle;
+    st.annotations = req.annotations;
+    run_hooks(hooks->prestart, st, {req.bundle});
+    run_hooks(hooks->createRuntime, st, {req.bundle});
+}
+
 }  // namespace
 
 pid_t launch_init(const LaunchRequest& request) {
@@ -144,6 +160,10 @@ pid_t launch_init(const LaunchRequest& request) {
                     return pid;
                 case linux_init::SyncMsg::kError:
                     throw Error(text.empty() ? "container init failed without a message" : text);
+                case linux_init::SyncMsg::kRunHooks:
+                    run_runtime_create_hooks(pid, request);  // throws: the child is killed below
+                    linux_init::send_msg(parent_end.get(), linux_init::SyncMsg::kHooksDone);
+                    break;
                 case linux_init::SyncMsg::kNotifyFd:
                     hand_listener_to_agent(pid, request, received.get());
                     break;

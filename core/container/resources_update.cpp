@@ -114,7 +114,7 @@ void Container::update(const spec::LinuxResources& changes) {
     boost::json::object& root = doc.as_object();
     if (!root.contains("linux") || !root["linux"].is_object()) root["linux"] = boost::json::object{};
     root["linux"].as_object()["resources"] = spec::to_json(merged);
-    fileio::write_atomic(v.st.config_file, spec::pretty_print(doc), true, 0600);
+    fileio::write_atomic(v.st.config_file, spec::pretty_print(doc), false, 0600);
 }
 
 }  // namespace ocirun

@@ -1,6 +1,8 @@
 // Runtime: create (validate everything, then build state dir, cgroup, fifo, init), open, list.
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/capability.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -15,6 +17,7 @@
 
 #include "container/console_socket.hpp"
 #include "container/container_record.hpp"
+#include "container/hooks.hpp"
 #include "container/init_launcher.hpp"
 #include "container/process_info.hpp"
 #include "container/rfc3339.hpp"
@@ -42,7 +45,7 @@ struct Runtime::Impl {
 
     explicit Impl(RuntimeOptions o)
         : opts(std::move(o)),
-          host{opts.rootless.value_or(::geteuid() != 0), opts.systemd_cgroup, opts.debug},
+          host{opts.rootless.value_or(::geteuid() != 0), opts.systemd_cgroup, opts.debug, opts.root},
           plugins(std::make_shared<PluginRegistry>(RuntimeConfig::load(), host)),
           store(opts.root) {}
 
@@ -75,9 +78,85 @@ struct CreatePlan {
     std::optional<plugin::CompiledFilter> seccomp;
     plugin::Lsm* lsm = nullptr;
     bool cgroup_namespace = false;
+    plugin::CgroupDriver* cgroup_driver = nullptr;  // null: no driver installed, no cgroup
 };
 
-CreatePlan plan_create(const CreateOptions& opts, PluginRegistry& plugins) {
+// Points into plan.spec: made where it is used, never stored in the (movable) plan.
+plugin::CgroupConfig cgroup_config_of(const CreatePlan& plan, const std::string& id) {
+    plugin::CgroupConfig cfg;
+    cfg.container_id = id;
+    if (plan.spec.linuxSection) {
+        cfg.cgroups_path = plan.spec.linuxSection->cgroupsPath;
+        if (plan.spec.linuxSection->resources) cfg.resources = &*plan.spec.linuxSection->resources;
+    }
+    cfg.cgroup_namespace = plan.cgroup_namespace;
+    return cfg;
+}
+
+// The kernel refuses longer classic BPF programs (BPF_MAXINSNS) when the init loads them.
+constexpr std::size_t kMaxFilterInstructions = 4096;
+constexpr std::size_t kBpfInstructionSize = 8;  // sizeof(struct sock_filter)
+
+// Without a mount namespace of its own the init would mount, pivot_root and detach the old
+// root in the caller's mount namespace (the host's): refused until a chroot mode exists.
+void require_mount_namespace(const spec::Spec& spec) {
+    if (spec.linuxSection)
+        for (const auto& ns : spec.linuxSection->namespaces)
+            if (ns.type == "mount") return;
+    throw NotImplemented(
+        "config.json: linux.namespaces: a container without a mount namespace is not supported "
+        "(its rootfs would be set up in the host's mount namespace)");
+}
+
+// linux.namespaces[].path must name something before clone(); runc's words after the field.
+void check_namespace_paths(const spec::Spec& spec) {
+    if (!spec.linuxSection) return;
+    const auto& list = spec.linuxSection->namespaces;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        if (list[i].path.empty()) continue;
+        struct stat st{};
+        if (::lstat(list[i].path.c_str(), &st) != 0)
+            throw Error("config.json: linux.namespaces[" + std::to_string(i) + "].path: namespace path: lstat " +
+                        list[i].path + ": " + go_errno_text(errno));
+    }
+}
+
+// setrlimit() raises a hard limit only with CAP_SYS_RESOURCE in the initial user namespace: the
+// init has it only when the runtime does and the container gets no user namespace. Same text
+// as the init's error (process_setup.cpp), now before anything exists.
+void check_rlimits_raisable(const spec::Spec& spec) {
+    bool can_raise = false;
+    if (cap_t caps = ::cap_get_proc()) {
+        cap_flag_value_t v = CAP_CLEAR;
+        can_raise = ::cap_get_flag(caps, CAP_SYS_RESOURCE, CAP_EFFECTIVE, &v) == 0 && v == CAP_SET;
+        ::cap_free(caps);
+    }
+    if (spec.linuxSection)
+        for (const auto& ns : spec.linuxSection->namespaces)
+            if (ns.type == "user") can_raise = false;
+    if (can_raise) return;
+    const auto& rlimits = spec.process->rlimits;
+    for (std::size_t i = 0; i < rlimits.size(); ++i) {
+        const auto resource = spec::rlimit_resource(rlimits[i].type);  // known: spec::validate checked
+        struct rlimit now{};
+        if (!resource || ::getrlimit(*resource, &now) != 0 || now.rlim_max == RLIM_INFINITY) continue;
+        if (rlimits[i].hard > now.rlim_max)
+            throw Error("config.json: process.rlimits[" + std::to_string(i) + "] (" + rlimits[i].type +
+                        "): setrlimit: " + std::strerror(EPERM) + " (raising a hard limit needs CAP_SYS_RESOURCE)");
+    }
+}
+
+// --pid-file is written once the init exists: its directory must exist now.
+void check_pid_file_dir(const std::string& pid_file) {
+    if (pid_file.empty()) return;
+    const fs::path dir = fs::absolute(pid_file).parent_path();
+    struct stat st{};
+    if (::stat(dir.c_str(), &st) != 0)
+        throw Error("--pid-file " + pid_file + ": stat " + dir.string() + ": " + go_errno_text(errno));
+    if (!S_ISDIR(st.st_mode)) throw Error("--pid-file " + pid_file + ": " + dir.string() + " is not a directory");
+}
+
+CreatePlan plan_create(const CreateOptions& opts, PluginRegistry& plugins, const plugin::HostContext& host) {
     state::validate_id(opts.id);
     CreatePlan plan;
     plan.bundle = fs::absolute(opts.bundle.empty() ? fs::path(".") : fs::path(opts.bundle)).lexically_normal();
@@ -103,16 +182,32 @@ CreatePlan plan_create(const CreateOptions& opts, PluginRegistry& plugins) {
             if (!ns.path.empty()) continue;  // joined by the init, not created by clone
             auto flag = spec::namespace_clone_flag(ns.type);
             if (!flag) throw Error("config.json: linux.namespaces: unknown namespace \"" + ns.type + "\"");
+            // CLONE_NEWTIME (0x80) sits in clone()'s exit-signal byte; the init unshares it itself
+            // (it must write timeOffsets before anything enters the namespace).
+            if (*flag == CLONE_NEWTIME) continue;
             plan.clone_flags |= *flag;
             if (*flag == CLONE_NEWCGROUP) plan.cgroup_namespace = true;
         }
         if (lx.seccomp) plan.seccomp = compile_syscall_filter(plugins, *lx.seccomp);
+        if (plan.seccomp && plan.seccomp->bpf.size() / kBpfInstructionSize > kMaxFilterInstructions)
+            throw Error("config.json: linux.seccomp: the compiled filter has " +
+                        std::to_string(plan.seccomp->bpf.size() / kBpfInstructionSize) +
+                        " instructions, more than the kernel accepts (" +
+                        std::to_string(kMaxFilterInstructions) + ")");
     }
+    require_mount_namespace(plan.spec);
+    check_namespace_paths(plan.spec);
     const spec::Process& proc = *plan.spec.process;
     const std::string mount_label = plan.spec.linuxSection ? plan.spec.linuxSection->mountLabel : "";
     if (!proc.apparmorProfile.empty()) plan.lsm = &plugins.lsm("apparmor");
     else if (!proc.selinuxLabel.empty() || !mount_label.empty()) plan.lsm = &plugins.lsm("selinux");
     if (plan.lsm) plan.lsm->validate(proc, mount_label);
+    check_rlimits_raisable(plan.spec);
+    check_pid_file_dir(opts.pid_file);
+
+    // The driver's checks (cgroupsPath, resources) run now, not after the state dir exists.
+    if ((plan.cgroup_driver = plugins.cgroup_driver_if_available()))
+        plan.cgroup_driver->validate(cgroup_config_of(plan, opts.id), host);
     return plan;
 }
 
@@ -132,11 +227,23 @@ class CreateRollback {
 public:
     explicit CreateRollback(state::ContainerDir& dir) : dir_(dir) {}
     void set_cgroup(plugin::Cgroup* cg) { cgroup_ = cg; }
+    // runc runs the poststop hooks when a create fails too (runtime-spec: a failed create hook
+    // continues the lifecycle at delete); failures only warn.
+    void set_poststop(std::vector<spec::Hook> hooks, container::HookState state) {
+        poststop_ = std::move(hooks);
+        poststop_state_ = std::move(state);
+    }
     void commit() { committed_ = true; }
     ~CreateRollback() {
         if (committed_) return;
-        // The init (if any) was already killed and reaped by launch_init.
+        // The init (if any) was already killed and reaped by launch_init. Anything it started
+        // (without a pid namespace nothing else kills those) goes with the cgroup.
         if (cgroup_) {
+            try {
+                cgroup_->kill_all(SIGKILL);
+            } catch (const std::exception& e) {
+                log::warn(std::string("cleanup after failed create: ") + e.what());
+            }
             try {
                 cgroup_->destroy();
             } catch (const std::exception& e) {
@@ -148,11 +255,19 @@ public:
         } catch (const std::exception& e) {
             log::warn(std::string("cleanup after failed create: ") + e.what());
         }
+        try {
+            for (const auto& failure : container::run_hooks_collecting_errors(poststop_, poststop_state_))
+                log::warn(failure);
+        } catch (const std::exception& e) {
+            log::warn(std::string("cleanup after failed create: ") + e.what());
+        }
     }
 
 private:
     state::ContainerDir& dir_;
     plugin::Cgroup* cgroup_ = nullptr;
+    std::vector<spec::Hook> poststop_;
+    container::HookState poststop_state_;
     bool committed_ = false;
 };
 
@@ -166,31 +281,41 @@ PluginRegistry& Runtime::plugins() { return *impl_->plugins; }
 
 Container Runtime::create(const CreateOptions& opts) {
     // (1) Everything that can fail without touching the host.
-    CreatePlan plan = plan_create(opts, *impl_->plugins);
+    CreatePlan plan = plan_create(opts, *impl_->plugins, impl_->host);
     if (fs::exists(impl_->store.root() / opts.id)) throw Error("container with given ID already exists");
+    // Connecting creates nothing on the host, so a bad --console-socket fails before anything does.
+    UniqueFd console = container::open_console_socket(opts.console_socket, opts.console_socket_fd);
 
     // (2) State dir and the config copy.
     state::ContainerDir dir = impl_->store.create(opts.id);
     std::unique_ptr<plugin::Cgroup> cgroup;  // declared before the rollback, which uses it
     CreateRollback rollback(dir);
+    if (plan.spec.hooks && !plan.spec.hooks->poststop.empty()) {
+        container::HookState stopped;
+        stopped.id = opts.id;
+        stopped.status = "stopped";
+        stopped.bundle = plan.bundle.string();
+        stopped.annotations = plan.spec.annotations;
+        rollback.set_poststop(plan.spec.hooks->poststop, std::move(stopped));
+    }
     const fs::path config_copy = dir.path() / "config.json";
     if (opts.spec) fileio::write_atomic(config_copy, spec::pretty_print(spec::to_json(plan.spec)), false, 0600);
     else fileio::write_atomic(config_copy, fileio::read_file(plan.bundle / "config.json"), false, 0600);
 
     // (3) Cgroup, when a driver is installed.
     std::string driver_name;
-    if (auto* driver = impl_->plugins->cgroup_driver_if_available()) {
-        plugin::CgroupConfig cfg;
-        cfg.container_id = opts.id;
-        if (plan.spec.linuxSection) {
-            cfg.cgroups_path = plan.spec.linuxSection->cgroupsPath;
-            if (plan.spec.linuxSection->resources) cfg.resources = &*plan.spec.linuxSection->resources;
+    if (plan.cgroup_driver) {
+        // The driver removes what it made when this throws.
+        try {
+            cgroup = plan.cgroup_driver->create(cgroup_config_of(plan, opts.id), impl_->host);
+        } catch (const NotImplemented&) {
+            throw;
+        } catch (const Error& e) {
+            const std::string path = plan.spec.linuxSection ? plan.spec.linuxSection->cgroupsPath : "";
+            throw Error("create the container's cgroup (config.json: linux.cgroupsPath \"" + path + "\"): " + e.what());
         }
-        cfg.cgroup_namespace = plan.cgroup_namespace;
-        driver->validate(cfg, impl_->host);
-        cgroup = driver->create(cfg, impl_->host);
         rollback.set_cgroup(cgroup.get());
-        driver_name = driver->info().name;
+        driver_name = plan.cgroup_driver->info().name;
     } else {
         log::debug("no cgroup driver plugin is installed: container " + opts.id + " gets no cgroup");
     }
@@ -201,8 +326,6 @@ Container Runtime::create(const CreateOptions& opts) {
     if (::chmod(fifo.c_str(), 0622) != 0) throw sys_error("chmod " + fifo.string());  // undo umask
     UniqueFd fifo_path_fd(::open(fifo.c_str(), O_PATH | O_CLOEXEC));
     if (!fifo_path_fd) throw sys_error("open " + fifo.string());
-    UniqueFd console;
-    if (!opts.console_socket.empty()) console = container::connect_console_socket(opts.console_socket);
 
     // (5)+(6) Clone the init and run the handshake.
     container::LaunchRequest launch;
@@ -216,6 +339,8 @@ Container Runtime::create(const CreateOptions& opts) {
     launch.init.user_namespace = (plan.clone_flags & CLONE_NEWUSER) != 0;
     launch.init.seccomp = plan.seccomp ? &*plan.seccomp : nullptr;
     launch.init.lsm = plan.lsm;
+    launch.init.container_id = opts.id;
+    launch.init.bundle = plan.bundle.string();
     launch.exec_fifo_fd = fifo_path_fd.get();
     launch.clone_flags = plan.clone_flags;
     launch.deny_setgroups = launch.init.user_namespace && impl_->host.rootless;
@@ -246,8 +371,13 @@ Container Runtime::create(const CreateOptions& opts) {
         st.namespace_paths = namespace_paths(plan.spec, pid);
         st.config_file = config_copy.string();
         dir.save(st);
-        if (!opts.pid_file.empty())
-            fileio::write_atomic(fs::absolute(opts.pid_file), std::to_string(pid), true, 0644);
+        if (!opts.pid_file.empty()) {
+            try {
+                fileio::write_atomic(fs::absolute(opts.pid_file), std::to_string(pid), false, 0644);
+            } catch (const Error& e) {
+                throw Error("--pid-file " + opts.pid_file + ": " + e.what());
+            }
+        }
     } catch (...) {
         ::kill(pid, SIGKILL);  // our child: reap it so nothing is left
         int status = 0;

@@ -4,7 +4,10 @@ list(APPEND OCIRUN_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/container.cpp
   ${CMAKE_CURRENT_LIST_DIR}/events.cpp
   ${CMAKE_CURRENT_LIST_DIR}/exec.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/hooks.cpp
   ${CMAKE_CURRENT_LIST_DIR}/console_socket.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/host_terminal.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/terminal_proxy.cpp
   ${CMAKE_CURRENT_LIST_DIR}/init_launcher.cpp
   ${CMAKE_CURRENT_LIST_DIR}/init_waiter.cpp
   ${CMAKE_CURRENT_LIST_DIR}/process_info.cpp

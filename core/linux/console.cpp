@@ -51,8 +51,8 @@ void mount_console(const std::string& slave_path) {
 
 void setup_terminal(const spec::Process& process, int console_socket_fd, bool with_console_mount) {
     if (console_socket_fd < 0)
-        throw Error("config.json: process.terminal: true needs --console-socket (a pty proxy "
-                    "without a console socket is not implemented yet)");
+        throw Error("config.json: process.terminal: true needs a console socket to send the pty "
+                    "master to (--console-socket, or a foreground run's own socketpair)");
     UniqueFd master(::open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
     if (!master) throw sys_error("process.terminal: open /dev/ptmx (is devpts mounted at /dev/pts?)");
     if (::unlockpt(master.get()) != 0) throw sys_error("process.terminal: unlockpt");

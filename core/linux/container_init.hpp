@@ -7,8 +7,14 @@
 //   child  -> parent kError+text  setup failed; text is the user-facing error; child exits 1
 //   child  -> parent kNotifyFd    (seccomp listener) one fd in SCM_RIGHTS, see issue 6
 //   child  -> parent kExecPid+pid (exec only) host pid of the process it forked into the pid ns
+//   child  -> parent kRunHooks    mounts are done, before pivot_root: run the prestart and
+//                                 createRuntime hooks now (only sent when there are some)
+//   parent -> child  kHooksDone   they succeeded; on failure the parent kills the child instead
 // After kReady the child blocks opening the exec fifo for writing until `start` reads it,
 // then execs process.args.
+// Exec fifo bytes (child -> `start`): kFifoReleased once start opened it; then the write end stays
+// open (close-on-exec) while the startContainer hooks run, so its EOF tells `start` that
+// process.args was exec'd; kFifoHookFailed instead when a startContainer hook failed.
 #pragma once
 
 #include <sys/types.h>
@@ -21,7 +27,11 @@
 
 namespace ocirun::linux_init {
 
-enum class SyncMsg : std::uint32_t { kGo = 1, kReady = 2, kError = 3, kNotifyFd = 4, kExecPid = 5 };
+enum class SyncMsg : std::uint32_t { kGo = 1, kReady = 2, kError = 3, kNotifyFd = 4, kExecPid = 5,
+                             kRunHooks = 6, kHooksDone = 7 };
+
+inline constexpr char kFifoReleased = 0;
+inline constexpr char kFifoHookFailed = 1;
 
 struct InitRequest {
     const spec::Spec* spec = nullptr;       // validated; process is present
@@ -35,6 +45,9 @@ struct InitRequest {
     bool user_namespace = false;            // a user ns was created: wait for kGo before setup
     const plugin::CompiledFilter* seccomp = nullptr;  // loaded last, after caps are dropped
     plugin::Lsm* lsm = nullptr;             // set_exec_label before execve when labels are set
+    // For the state JSON the createContainer/startContainer hooks read on stdin.
+    std::string container_id;
+    std::string bundle;                     // absolute
 };
 
 // Runs the whole child-side setup and execs. Never returns: on error, sends kError with the

@@ -108,7 +108,11 @@ void create_spec_devices(const spec::Spec& spec, int root_fd, bool in_user_ns) {
         Node n{d.path, type,
                makedev(static_cast<unsigned>(d.major), static_cast<unsigned>(d.minor)),
                d.fileMode.value_or(0666), d.uid.value_or(0), d.gid.value_or(0)};
-        make_node(root_fd, n, in_user_ns, where);
+        try {
+            make_node(root_fd, n, in_user_ns, where);
+        } catch (const ResolveError& e) {
+            throw Error(where + ": " + e.what());  // name the entry, as mount errors do
+        }
     }
 }
 

@@ -15,7 +15,9 @@ UniqueFd open_exec_fifo_path(const std::string& host_path) {
     return fd;
 }
 
-void wait_for_start(int fifo_path_fd) {
+void wait_for_start(int fifo_path_fd) { wait_for_start_keep_open(fifo_path_fd); }
+
+UniqueFd wait_for_start_keep_open(int fifo_path_fd) {
     const std::string path = "/proc/self/fd/" + std::to_string(fifo_path_fd);
     int fd;
     do {
@@ -23,8 +25,8 @@ void wait_for_start(int fifo_path_fd) {
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) throw sys_error("open exec fifo for writing");
     UniqueFd fifo(fd);
-    const char zero = 0;
-    if (::write(fifo.get(), &zero, 1) != 1) throw sys_error("write exec fifo");
+    if (::write(fifo.get(), &kFifoReleased, 1) != 1) throw sys_error("write exec fifo");
+    return fifo;
 }
 
 }  // namespace ocirun::linux_init

@@ -20,9 +20,18 @@ void load_syscall_filter(const plugin::CompiledFilter& filter, int sync_fd) {
     }
 }
 
-void hand_over_fds(unsigned preserve_fds) {
+void hand_over_fds(unsigned preserve_fds) { hand_over_fds(preserve_fds, -1); }
+
+void hand_over_fds(unsigned preserve_fds, int keep_until_exec) {
     const unsigned first_closed = 3 + preserve_fds;
-    if (::syscall(SYS_close_range, first_closed, ~0U, 0) != 0) throw sys_error("close_range");
+    if (keep_until_exec >= 0 && static_cast<unsigned>(keep_until_exec) >= first_closed) {
+        const auto keep = static_cast<unsigned>(keep_until_exec);
+        if (keep > first_closed && ::syscall(SYS_close_range, first_closed, keep - 1, 0) != 0)
+            throw sys_error("close_range");
+        if (::syscall(SYS_close_range, keep + 1, ~0U, 0) != 0) throw sys_error("close_range");
+    } else if (::syscall(SYS_close_range, first_closed, ~0U, 0) != 0) {
+        throw sys_error("close_range");
+    }
     for (unsigned fd = 0; fd < first_closed; ++fd) {
         int flags = ::fcntl(static_cast<int>(fd), F_GETFD);
         if (flags >= 0 && (flags & FD_CLOEXEC))

@@ -1,5 +1,6 @@
 // process.args[0] -> the file to execve, with the rules (and error texts) of Go's exec.LookPath
 // that runc uses: a name with a slash is used as is, otherwise each $PATH entry of process.env.
+// exec_process: the final exec, through the sealed trampoline (exec_trampoline.hpp).
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <cstring>
 #include <vector>
 
+#include "linux/exec_trampoline.hpp"
 #include "linux/init_steps.hpp"
 #include "ocirun/error.hpp"
 
@@ -73,10 +75,22 @@ std::string find_executable(const spec::Process& process) {
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
-    ::execve(path.c_str(), argv.data(), envp.data());
+    // Never execve the program from the runtime's image: through the sealed trampoline,
+    // /proc/self/exe is never the host's ocirun once the container's program runs
+    // (CVE-2019-5736). The trampoline reports its own execve failure like the line below.
+    std::string message;
+    try {
+        UniqueFd trampoline = make_sealed_trampoline();
+        std::string what;
+        exec_through_trampoline(trampoline.get(), path, argv.data(), envp.data(), what);
+        const int err = errno;
+        message = "exec " + path + ": " + what + ": " + go_strerror(err);
+    } catch (const std::exception& e) {
+        message = "exec " + path + ": " + e.what();
+    }
     // After kReady nobody reads the sync socket: like runc, say it on stderr and exit 1.
-    const std::string msg = "exec " + path + ": " + go_strerror(errno) + "\n";
-    ssize_t ignored = ::write(2, msg.data(), msg.size());
+    message += "\n";
+    ssize_t ignored = ::write(2, message.data(), message.size());
     (void)ignored;
     ::_exit(1);
 }

@@ -1,12 +1,15 @@
 // linux_init::run: the ordered child-side sequence between clone() and execve(). Each step lives
 // in its own file (see init_steps.hpp); this file only decides the order, which matters:
 //   kGo (maps written, in the cgroup) -> join path namespaces -> become root of the user ns
-//   -> hostname -> mounts (rootfs, spec mounts, /dev) -> pivot_root -> terminal -> sysctl
+//   -> hostname -> mounts (rootfs, spec mounts, /dev) -> prestart/createRuntime hooks (in the
+//   runtime, kRunHooks) -> createContainer hooks -> pivot_root -> terminal -> sysctl
 //   -> readonly/masked paths -> read-only root -> process attributes -> user, caps
-//   -> no_new_privs -> exec lookup -> kReady -> exec fifo -> close fds -> execve.
+//   -> no_new_privs -> exec lookup -> kReady -> exec fifo -> startContainer hooks -> close fds
+//   -> execve.
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -14,6 +17,7 @@
 
 #include <exception>
 
+#include "container/hooks.hpp"
 #include "linux/container_init.hpp"
 #include "linux/init_steps.hpp"
 #include "linux/syscall_filter_install.hpp"
@@ -69,7 +73,65 @@ void set_names(const spec::Spec& spec) {
 // linux.seccomp: loaded as late as possible. Without no_new_privs the kernel wants CAP_SYS_ADMIN,
 // so then it goes before the capabilities are dropped (as runc does). A listener fd (SCMP_ACT_NOTIFY)
 // goes to the runtime, which hands it to the seccomp agent.
-void load_syscall_filter(const InitRequest& r) { linux_init::load_syscall_filter(*r.seccomp, r.sync_fd); }
+void load_syscall_filter(const InitRequest& r) {
+    try {
+        linux_init::load_syscall_filter(*r.seccomp, r.sync_fd);
+    } catch (const Error& e) {
+        throw Error(std::string("config.json: linux.seccomp: ") + e.what());  // the kernel refused it
+    }
+}
+
+container::HookState hook_state(const InitRequest& r, const char* status) {
+    container::HookState st;
+    st.id = r.container_id;
+    st.status = status;
+    st.pid = ::getpid();  // as runc: the pid in the container's pid namespace
+    st.bundle = r.bundle;
+    st.annotations = r.spec->annotations;
+    return st;
+}
+
+// Mounts are done and "/" is still the host's: prestart and createRuntime run now in the runtime
+// (which sees the host and knows our host pid), then createContainer here, in our namespaces,
+// with the rootfs as cwd (runc's order; the old root stays reachable for mount manipulations).
+void run_create_hooks(const InitRequest& r) {
+    if (!r.spec->hooks) return;
+    const spec::Hooks& hooks = *r.spec->hooks;
+    if (!hooks.prestart.empty() || !hooks.createRuntime.empty()) {
+        send_msg(r.sync_fd, SyncMsg::kRunHooks);
+        SyncMsg msg{};
+        std::string text;
+        if (!recv_msg(r.sync_fd, msg, text)) ::_exit(1);  // the runtime went away
+        if (msg != SyncMsg::kHooksDone)
+            throw Error("sync: expected kHooksDone from the runtime, got message " +
+                        std::to_string(static_cast<unsigned>(msg)));
+    }
+    container::run_hooks(hooks.createContainer, hook_state(r, "creating"), {r.rootfs});
+}
+
+// After start released us, just before execve, in the container (after pivot_root, as the
+// container's user). On failure `start` learns it from the fifo and skips poststart.
+void run_start_container_hooks(const InitRequest& r, int released_fifo) {
+    if (!r.spec->hooks || r.spec->hooks->startContainer.empty()) return;
+    try {
+        container::run_hooks(r.spec->hooks->startContainer, hook_state(r, "created"));
+    } catch (...) {
+        if (released_fifo >= 0) {
+            ::signal(SIGPIPE, SIG_IGN);  // `start` may have closed its end already; we exit next
+            ssize_t ignored = ::write(released_fifo, &kFifoHookFailed, 1);
+            (void)ignored;
+        }
+        throw;
+    }
+}
+
+// The released fifo stays open until execve; it must sit above the fds handed to the process.
+UniqueFd above_preserved_fds(UniqueFd fd, unsigned preserve_fds) {
+    if (!fd || static_cast<unsigned>(fd.get()) >= 3 + preserve_fds) return fd;
+    UniqueFd moved(::fcntl(fd.get(), F_DUPFD_CLOEXEC, static_cast<int>(3 + preserve_fds)));
+    if (!moved) throw sys_error("fcntl(F_DUPFD_CLOEXEC) of the exec fifo");
+    return moved;
+}
 
 void run_steps(const InitRequest& r) {
     // Until exec, nobody in the container may ptrace us or read our memory and fds.
@@ -79,10 +141,12 @@ void run_steps(const InitRequest& r) {
     const spec::Process& process = *spec.process;
 
     wait_for_go(r.sync_fd);
+    apply_initial_cpu_affinity(process);
     const bool joined_user = join_path_namespaces(spec);
     const bool in_user_ns = r.user_namespace || joined_user;
     if (in_user_ns) become_root_in_user_ns();
     enter_new_cgroup_ns(spec);
+    enter_new_time_namespace(spec);
     set_names(spec);
 
     UniqueFd fifo;
@@ -100,6 +164,7 @@ void run_steps(const InitRequest& r) {
             create_dev_symlinks(root.get());
         }
         make_cwd(process, root.get());
+        run_create_hooks(r);
         enter_rootfs(spec, root.get(), r.no_pivot);
         if (process.terminal) setup_terminal(process, r.console_socket_fd, setup_dev);
     }
@@ -132,8 +197,11 @@ void run_steps(const InitRequest& r) {
     if (r.seccomp && filter_after_caps) load_syscall_filter(r);
     send_msg(r.sync_fd, SyncMsg::kReady);
     g_ready_sent = true;
-    if (fifo) wait_for_start(fifo.get());
-    hand_over_fds(r.preserve_fds);
+    UniqueFd released;
+    if (fifo) released = wait_for_start_keep_open(fifo.get());
+    run_start_container_hooks(r, released.get());
+    released = above_preserved_fds(std::move(released), r.preserve_fds);
+    hand_over_fds(r.preserve_fds, released.get());
     exec_process(executable, process);
 }
 

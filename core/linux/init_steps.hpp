@@ -14,6 +14,9 @@ namespace ocirun::linux_init {
 // namespaces.cpp — setns into every linux.namespaces entry with a path (user first).
 // Returns true when a user namespace was joined.
 bool join_path_namespaces(const spec::Spec& spec);
+// A "time" namespace without a path: unshared by the init itself so linux.timeOffsets can be
+// written first (a no-op when clone() already made one and there are no offsets).
+void enter_new_time_namespace(const spec::Spec& spec);
 
 // rootfs.cpp — mount propagation of "/", the rootfs bind onto itself, the spec mounts.
 // Returns an O_PATH fd of the rootfs mount (the one later pivoted into).
@@ -49,6 +52,9 @@ void setup_terminal(const spec::Process& process, int console_socket_fd, bool mo
 // exec_fifo.cpp
 UniqueFd open_exec_fifo_path(const std::string& host_path);
 void wait_for_start(int fifo_path_fd);
+// The same, returning the fifo's write end (O_CLOEXEC): kept open until execve, its EOF tells
+// `start` that process.args runs (see container_init.hpp).
+UniqueFd wait_for_start_keep_open(int fifo_path_fd);
 
 // process_setup.cpp — identity and limits of the container process.
 void apply_rlimits(const spec::Process& process);
@@ -59,6 +65,12 @@ void apply_no_new_privileges(const spec::Process& process);
 void apply_umask(const spec::Process& process);
 void apply_process_attributes(const spec::Process& process);
 void apply_personality(const spec::Spec& spec);
+// process_scheduling.cpp — process.scheduler, process.ioPriority, process.execCPUAffinity.
+// The initial affinity is set first thing in the init; apply_process_attributes does the rest.
+void apply_scheduler(const spec::Process& process);
+void apply_io_priority(const spec::Process& process);
+void apply_initial_cpu_affinity(const spec::Process& process);
+void apply_final_cpu_affinity(const spec::Process& process);
 // cwd: created inside the container like runc (mkdir -p) before pivot, entered after the user
 // switch; `make_cwd` takes the rootfs fd.
 void make_cwd(const spec::Process& process, int root_fd);
@@ -69,6 +81,8 @@ void enter_cwd(const spec::Process& process);
 // hand_over_fds: only fds 0..2 and the preserved ones stay open, and those without FD_CLOEXEC.
 void load_syscall_filter(const plugin::CompiledFilter& filter, int sync_fd);
 void hand_over_fds(unsigned preserve_fds);
+// The same, but `keep_until_exec` (close-on-exec, above the preserved fds) stays open until execve.
+void hand_over_fds(unsigned preserve_fds, int keep_until_exec);
 
 // exec_lookup.cpp — process.args[0] resolved like runc (Go's exec.LookPath with process.env's PATH).
 std::string find_executable(const spec::Process& process);

@@ -1,5 +1,6 @@
 #include "linux/mount_options.hpp"
 
+#include <linux/mount.h>
 #include <sys/mount.h>
 #include <sys/statvfs.h>
 
@@ -13,7 +14,9 @@ ParsedMountOptions parse_mount_options(const std::vector<std::string>& options) 
     ParsedMountOptions out;
     for (const auto& name : options) {
         const spec::MountOption* opt = spec::find_mount_option(name);
-        if (!opt) {
+        if (opt && name == "tmpcopyup") {
+            out.tmpcopyup = true;
+        } else if (!opt) {
             if (!out.data.empty()) out.data += ',';
             out.data += name;
         } else if (opt->idmap) {
@@ -21,10 +24,21 @@ ParsedMountOptions parse_mount_options(const std::vector<std::string>& options) 
         } else if (opt->propagation) {
             out.propagation.push_back(opt->flag);
         } else if (opt->recursive_attr) {
-            if (opt->clear) {
+            const bool atime = opt->attr == MOUNT_ATTR_RELATIME || opt->attr == MOUNT_ATTR_NOATIME ||
+                               opt->attr == MOUNT_ATTR_STRICTATIME;
+            if (atime) {
+                // The atime attributes are one field: the kernel only changes it when the whole
+                // MOUNT_ATTR__ATIME is cleared, and then sets one value. "ratime", "rnorelatime"
+                // and "rnostrictatime" fall back to the default, relatime.
+                out.attr_clr |= MOUNT_ATTR__ATIME;
+                out.attr_set &= ~static_cast<std::uint64_t>(MOUNT_ATTR__ATIME);
+                if (!opt->clear) out.attr_set |= opt->attr;
+            } else if (opt->clear) {
                 out.attr_clr |= opt->attr;
+                out.attr_set &= ~opt->attr;
             } else {
                 out.attr_set |= opt->attr;
+                out.attr_clr &= ~opt->attr;
             }
         } else if (opt->clear) {
             out.flags &= ~opt->flag;

@@ -14,6 +14,7 @@ struct ParsedMountOptions {
     std::uint64_t attr_set = 0;               // recursive forms ("rro"): mount_setattr AT_RECURSIVE
     std::uint64_t attr_clr = 0;
     bool idmap = false;
+    bool tmpcopyup = false;                   // tmpfs starts with a copy of the covered directory
     std::string data;                         // filesystem options ("mode=755,size=65536k")
 
     bool is_bind() const;

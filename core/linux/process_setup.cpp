@@ -1,5 +1,6 @@
 // The container process's identity and limits: rlimits, oom_score_adj, session keyring, user and
-// groups, capabilities, no_new_privs, umask, cwd.
+// groups, capabilities, no_new_privs, umask, cwd, personality; the scheduling attributes are
+// delegated to process_scheduling.cpp.
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/keyctl.h>
@@ -132,12 +133,10 @@ void apply_umask(const spec::Process& process) {
 }
 
 void apply_process_attributes(const spec::Process& process) {
-    if (process.scheduler)
-        throw NotImplemented("config.json: process.scheduler: not supported yet");
-    if (process.ioPriority)
-        throw NotImplemented("config.json: process.ioPriority: not supported yet");
-    if (process.execCPUAffinity)
-        throw NotImplemented("config.json: process.execCPUAffinity: not supported yet");
+    // While still root with every capability: a real-time policy or IOPRIO_CLASS_RT needs them.
+    apply_scheduler(process);
+    apply_io_priority(process);
+    apply_final_cpu_affinity(process);
 }
 
 void make_cwd(const spec::Process& process, int root_fd) {
@@ -161,17 +160,15 @@ namespace ocirun::linux_init {
 void apply_personality(const spec::Spec& spec) {
     if (!spec.linuxSection || !spec.linuxSection->personality) return;
     const auto& p = *spec.linuxSection->personality;
-    unsigned long persona;
-    if (p.domain == "LINUX") {
-        persona = PER_LINUX;
-    } else if (p.domain == "LINUX32") {
-        persona = PER_LINUX32;
-    } else {
-        throw Error("config.json: linux.personality.domain: unknown domain \"" + p.domain + "\"");
+    auto persona = spec::personality_domain(p.domain);
+    if (!persona) throw Error("config.json: linux.personality.domain: unknown domain \"" + p.domain + "\"");
+    unsigned long value = *persona;
+    for (const auto& name : p.flags) {
+        auto bits = spec::personality_flag(name);
+        if (!bits) throw Error("config.json: linux.personality.flags: unknown flag \"" + name + "\"");
+        value |= *bits;
     }
-    if (!p.flags.empty())
-        throw NotImplemented("config.json: linux.personality.flags: not supported yet");
-    if (::personality(persona) < 0) throw sys_error("config.json: linux.personality: personality");
+    if (::personality(value) < 0) throw sys_error("config.json: linux.personality: personality");
 }
 
 }  // namespace ocirun::linux_init

@@ -1,17 +1,22 @@
 // The rootfs and config.json's mounts, in the container's mount namespace before pivot_root.
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/mount.h>
 #include <sys/mount.h>
+#include <sys/statfs.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
+#include "linux/idmapped_mount.hpp"
 #include "linux/init_steps.hpp"
 #include "linux/mount_options.hpp"
 #include "linux/path_in_root.hpp"
+#include "linux/tmpfs_copyup.hpp"
 #include "ocirun/error.hpp"
 #include "spec/known_names.hpp"
 
@@ -68,6 +73,30 @@ bool source_is_dir(const std::string& source) {
     return ::stat(source.c_str(), &st) != 0 || S_ISDIR(st.st_mode);
 }
 
+bool inside(const std::string& path, const std::string& dir) {
+    return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/');
+}
+
+// runc's rule for /proc (CVE-2019-16884 and friends): only a procfs goes over /proc, and below it
+// only the files lxcfs emulates. tmpfs is let through, as runc 1.1 does: it hides, never exposes.
+// `path` is checked as written and again once resolved inside the rootfs.
+void check_proc_destination(const spec::Mount& m, const std::string& path, bool bind, const std::string& where) {
+    if (m.type == "tmpfs" || !inside(path, "/proc")) return;
+    if (path == "/proc") {
+        if (!bind && m.type == "proc") return;
+        struct statfs st {};
+        if (bind && ::statfs(m.source.c_str(), &st) == 0 && st.f_type == PROC_SUPER_MAGIC) return;
+        throw Error(where + ": \"" + path + "\" cannot be mounted because it is not of type proc");
+    }
+    static const char* const kEmulated[] = {"/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo",
+                                            "/proc/stat",    "/proc/swaps",     "/proc/uptime",
+                                            "/proc/loadavg", "/proc/slabinfo",  "/proc/net/dev",
+                                            "/proc/sys/kernel/ns_last_pid"};
+    for (const char* ok : kEmulated)
+        if (path == ok) return;
+    throw Error(where + ": \"" + path + "\" cannot be mounted because it is inside /proc");
+}
+
 // mount(2) for one config.json mount; `where` prefixes errors, e.g. "config.json: mounts[3] (/proc)".
 void mount_one(const spec::Mount& m, const std::string& dest, int root_fd,
                const InitRequest& request, const std::string& where) {
@@ -75,16 +104,18 @@ void mount_one(const spec::Mount& m, const std::string& dest, int root_fd,
     const bool bind = m.type == "bind" || opts.is_bind();
     if (bind && m.type == "bind" && !(opts.flags & MS_BIND)) opts.flags |= MS_BIND;
     const std::string kind = bind ? "bind" : m.type;
-    if (opts.idmap || !m.uidMappings.empty() || !m.gidMappings.empty())
-        throw NotImplemented(where + ": idmapped mounts are not supported yet");
+    const bool idmapped = opts.idmap || !m.uidMappings.empty() || !m.gidMappings.empty();
 
     if (m.type == "cgroup") {
         mount_cgroup_tree(*request.spec, root_fd, dest, opts.flags, where);
         return;
     }
 
+    // As written (before anything is created for it), unless ".." makes that meaningless.
+    if (dest.find("/..") == std::string::npos) check_proc_destination(m, dest, bind, where);
     ResolvedPath target =
         resolve_in_root(root_fd, dest, bind && !source_is_dir(m.source) ? Create::kFile : Create::kDir);
+    check_proc_destination(m, target.path, bind, where);
     std::string data = opts.data;
     if (!bind && request.lsm && request.spec->linuxSection &&
         !request.spec->linuxSection->mountLabel.empty()) {
@@ -93,10 +124,22 @@ void mount_one(const spec::Mount& m, const std::string& dest, int root_fd,
     }
 
     bool bound = bind;
-    if (bind) {
+    if (idmapped) {
+        // Validation made sure this is a bind with both maps and no user namespace of its own.
+        IdmapRequest idmap{m.source, m.uidMappings, m.gidMappings, (opts.flags & MS_REC) != 0, false};
+        for (const auto& o : m.options)
+            if (o == "ridmap") idmap.recursive_idmap = true;
+        mount_idmapped(idmap, target.fd.get(), where);
+    } else if (bind) {
         if (::mount(m.source.c_str(), target.proc_path().c_str(), nullptr,
                     opts.flags & (MS_BIND | MS_REC), nullptr) != 0)
             throw sys_error(where + ": mount bind " + m.source);
+    } else if (opts.tmpcopyup && m.type == "tmpfs") {
+        UniqueFd old_contents = open_copyup_source(target.proc_path(), where);
+        if (::mount(m.source.c_str(), target.proc_path().c_str(), "tmpfs", opts.flags,
+                    data.empty() ? nullptr : data.c_str()) != 0)
+            throw sys_error(where + ": mount tmpfs");
+        copy_up(old_contents.get(), resolve_in_root(root_fd, dest).proc_path(), where);
     } else if (::mount(m.source.c_str(), target.proc_path().c_str(), m.type.c_str(), opts.flags,
                        data.empty() ? nullptr : data.c_str()) != 0) {
         int err = errno;
@@ -158,8 +201,14 @@ UniqueFd prepare_rootfs(const spec::Spec& spec, const std::string& rootfs) {
         throw sys_error("root.path: make the mount holding " + rootfs + " (" + parent.mount_point + ") private");
 
     // The rootfs becomes a mount point of its own, which pivot_root needs.
-    if (::mount(rootfs.c_str(), rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
-        throw sys_error("config.json: root.path: bind mount " + rootfs);
+    if (::mount(rootfs.c_str(), rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) {
+        const int err = errno;
+        if (err == EINVAL && (propagation & MS_UNBINDABLE))
+            throw Error("config.json: root.path: bind mount " + rootfs + ": " + std::strerror(err) + " (" + field +
+                        " \"" + spec.linuxSection->rootfsPropagation +
+                        "\" makes the rootfs impossible to bind-mount, as with runc)");
+        throw sys_error("config.json: root.path: bind mount " + rootfs, err);
+    }
     UniqueFd fd(::open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!fd) throw sys_error("config.json: root.path: open " + rootfs);
     return fd;

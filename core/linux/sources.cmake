@@ -14,7 +14,13 @@ list(APPEND OCIRUN_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/console.cpp
   ${CMAKE_CURRENT_LIST_DIR}/exec_fifo.cpp
   ${CMAKE_CURRENT_LIST_DIR}/process_setup.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/process_scheduling.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/idmapped_mount.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/tmpfs_copyup.cpp
   ${CMAKE_CURRENT_LIST_DIR}/exec_lookup.cpp
+  # the final exec through a sealed memfd trampoline (CVE-2019-5736); its bytes are generated
+  # by trampoline/trampoline.cmake
+  ${CMAKE_CURRENT_LIST_DIR}/exec_trampoline.cpp
   # `exec`: the shared pre-execve steps and the exec'd process's setup
   ${CMAKE_CURRENT_LIST_DIR}/exec_handoff.cpp
   ${CMAKE_CURRENT_LIST_DIR}/exec_process.cpp

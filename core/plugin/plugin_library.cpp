@@ -40,6 +40,15 @@ LoadedPlugin::LoadedPlugin(const PluginFile& file) : path_(file.path) {
         throw Error(where + ": built for plugin ABI " + std::to_string(abi) + ", this ocirun needs ABI " +
                     std::to_string(OCIRUN_PLUGIN_ABI_VERSION) + "; rebuild it against this ocirun's SDK");
 
+    // Never unmapped once accepted: an exception the plugin throws carries a vtable (and what()
+    // text) in the plugin's image, and it may still be in flight, or caught and printed, after
+    // the registry that owns the plugin has been destroyed during unwinding. The CLI process is
+    // short-lived, so keeping the mapping until exit costs nothing.
+    if (!::dlopen(path_.c_str(), RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE)) {
+        const char* why = ::dlerror();
+        throw Error(where + ": cannot be pinned in memory: " + (why ? why : "dlopen failed"));
+    }
+
     if (!library_.has(kFactorySymbol))
         throw Error(where + ": does not export the factory " + kFactorySymbol + " (built without OCIRUN_PLUGIN()?)");
     auto& create = library_.get_alias<plugin::Plugin*()>(kFactorySymbol);

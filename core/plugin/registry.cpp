@@ -18,6 +18,9 @@ using plugin_detail::PluginFile;
 
 namespace {
 
+// Under the state root; '~' is never part of a container id, so `list` never shows it.
+constexpr const char* kSyscallFilterCacheDir = "~seccomp-cache";
+
 // The plugin's info() kind was checked against its file name; this checks its C++ type too, so
 // a plugin claiming a kind it does not implement is an error rather than a bad cast.
 template <class Interface>
@@ -42,6 +45,7 @@ struct PluginRegistry::Impl {
     // anything else that could hold plugin objects is gone: the registry owns them all.
     std::map<std::pair<plugin::Kind, std::string>, std::unique_ptr<LoadedPlugin>> loaded;
     std::vector<std::string> load_order;
+    bool filter_cache_dir_given = false;
 
     const std::vector<PluginFile>& discover() {
         if (!files) {
@@ -162,7 +166,13 @@ plugin::CgroupDriver* PluginRegistry::cgroup_driver_if_available() {
 }
 
 plugin::SyscallFilter& PluginRegistry::syscall_filter(const std::string& needed_by) {
-    return as_kind<plugin::SyscallFilter>(impl_->load_first_of_kind(plugin::Kind::SyscallFilter, needed_by));
+    auto& filter = as_kind<plugin::SyscallFilter>(impl_->load_first_of_kind(plugin::Kind::SyscallFilter, needed_by));
+    // Compiled filters are cached per state root; told once, right after the load.
+    if (!impl_->filter_cache_dir_given && !impl_->host.state_root.empty()) {
+        filter.set_cache_dir((fs::path(impl_->host.state_root) / kSyscallFilterCacheDir).string());
+        impl_->filter_cache_dir_given = true;
+    }
+    return filter;
 }
 
 plugin::Lsm& PluginRegistry::lsm(const std::string& name, const std::string& needed_by) {

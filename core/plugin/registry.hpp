@@ -78,7 +78,8 @@ public:
     //
     // cgroup_driver(): the config's "cgroupDriver", else "cgroups-v2" when /sys/fs/cgroup is a
     // cgroup2 mount, else "cgroups-v1" (also on hybrid hosts). syscall_filter()/checkpointer():
-    // the first plugin of that kind in search order that is not disabled.
+    // the first plugin of that kind in search order that is not disabled. syscall_filter() also
+    // gives the plugin its compiled-filter cache dir, <host.state_root>/~seccomp-cache, once.
     plugin::CgroupDriver& cgroup_driver(const std::string& needed_by = {});
     plugin::SyscallFilter& syscall_filter(const std::string& needed_by = {});
     plugin::Lsm& lsm(const std::string& name, const std::string& needed_by = {});  // "apparmor" | "selinux"

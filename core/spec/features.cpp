@@ -40,15 +40,23 @@ json::object core_features() {
     cgroup["systemdUser"] = false;
     cgroup["rdma"] = false;
 
+    std::vector<std::string_view> namespaces = namespace_types();
+    std::sort(namespaces.begin(), namespaces.end());  // runc lists them sorted too
+
     json::object linux_features;
-    linux_features["namespaces"] = string_array(namespace_types());
+    linux_features["namespaces"] = string_array(namespaces);
     linux_features["capabilities"] = string_array(capability_names());
     linux_features["cgroup"] = std::move(cgroup);
     linux_features["seccomp"] = enabled(false);
     linux_features["apparmor"] = enabled(false);
     linux_features["selinux"] = enabled(false);
     linux_features["intelRdt"] = enabled(false);
+    // idmap/ridmap and per-mount uid/gidMappings work for containers without a user namespace
+    // (see docs/spec-coverage.md); the other combination is refused before clone().
     linux_features["mountExtensions"] = json::object{{"idmap", enabled(true)}};
+    // Refused with NotImplemented by spec validation: said so here rather than left unknown.
+    linux_features["netDevices"] = enabled(false);
+    linux_features["memoryPolicy"] = json::object{{"modes", json::array{}}, {"flags", json::array{}}};
 
     json::object features;
     features["ociVersionMin"] = "1.0.0";

@@ -2,12 +2,16 @@
 #include "spec/known_names.hpp"
 
 #include <linux/capability.h>
+#include <linux/sched.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/personality.h>
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <set>
 #include <string>
 
 #ifndef CLONE_NEWTIME
@@ -105,7 +109,8 @@ MountOption idmap(std::string_view name, bool recursive) {
     o.recursive_attr = recursive;
     return o;
 }
-// Recognised but carries no kernel flag: "defaults", runc's "tmpcopyup" extension.
+// Recognised but carries no kernel flag: "defaults", and runc's "tmpcopyup" extension (which
+// core/linux/tmpfs_copyup.cpp applies).
 MountOption marker(std::string_view name) { return flag(name, 0); }
 
 const std::vector<MountOption>& mount_options() {
@@ -178,7 +183,116 @@ const std::vector<MountOption>& mount_options() {
     return table;
 }
 
+struct SchedulerPolicy {
+    std::string_view name;
+    int policy;
+};
+constexpr std::array<SchedulerPolicy, 7> kSchedulerPolicies = {{
+    {"SCHED_OTHER", SCHED_NORMAL},
+    {"SCHED_FIFO", SCHED_FIFO},
+    {"SCHED_RR", SCHED_RR},
+    {"SCHED_BATCH", SCHED_BATCH},
+    {"SCHED_ISO", 4},  // reserved by the kernel, never merged: sched_setattr says EINVAL
+    {"SCHED_IDLE", SCHED_IDLE},
+    {"SCHED_DEADLINE", SCHED_DEADLINE},
+}};
+
+struct NamedBits {
+    std::string_view name;
+    std::uint64_t bits;
+};
+constexpr std::array<NamedBits, 7> kSchedulerFlags = {{
+    {"SCHED_FLAG_RESET_ON_FORK", SCHED_FLAG_RESET_ON_FORK},
+    {"SCHED_FLAG_RECLAIM", SCHED_FLAG_RECLAIM},
+    {"SCHED_FLAG_DL_OVERRUN", SCHED_FLAG_DL_OVERRUN},
+    {"SCHED_FLAG_KEEP_POLICY", SCHED_FLAG_KEEP_POLICY},
+    {"SCHED_FLAG_KEEP_PARAMS", SCHED_FLAG_KEEP_PARAMS},
+    {"SCHED_FLAG_UTIL_CLAMP_MIN", SCHED_FLAG_UTIL_CLAMP_MIN},
+    {"SCHED_FLAG_UTIL_CLAMP_MAX", SCHED_FLAG_UTIL_CLAMP_MAX},
+}};
+
+constexpr std::array<NamedBits, 11> kPersonalityFlags = {{
+    {"UNAME26", UNAME26},
+    {"ADDR_NO_RANDOMIZE", ADDR_NO_RANDOMIZE},
+    {"FDPIC_FUNCPTRS", FDPIC_FUNCPTRS},
+    {"MMAP_PAGE_ZERO", MMAP_PAGE_ZERO},
+    {"ADDR_COMPAT_LAYOUT", ADDR_COMPAT_LAYOUT},
+    {"READ_IMPLIES_EXEC", READ_IMPLIES_EXEC},
+    {"ADDR_LIMIT_32BIT", ADDR_LIMIT_32BIT},
+    {"SHORT_INODE", SHORT_INODE},
+    {"WHOLE_SECONDS", WHOLE_SECONDS},
+    {"STICKY_TIMEOUTS", STICKY_TIMEOUTS},
+    {"ADDR_LIMIT_3GB", ADDR_LIMIT_3GB},
+}};
+
+template <std::size_t N>
+std::optional<std::uint64_t> find_bits(const std::array<NamedBits, N>& table, std::string_view name) {
+    for (const auto& e : table)
+        if (e.name == name) return e.bits;
+    return std::nullopt;
+}
+
+std::optional<unsigned> parse_cpu_number(std::string_view text) {
+    unsigned value = 0;
+    if (text.empty()) return std::nullopt;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size() || value >= kMaxCpus) return std::nullopt;
+    return value;
+}
+
 }  // namespace
+
+std::optional<int> scheduler_policy(std::string_view name) {
+    for (const auto& p : kSchedulerPolicies)
+        if (p.name == name) return p.policy;
+    return std::nullopt;
+}
+
+const std::vector<std::string_view>& scheduler_policy_names() {
+    static const std::vector<std::string_view> names = [] {
+        std::vector<std::string_view> v;
+        for (const auto& p : kSchedulerPolicies) v.push_back(p.name);
+        return v;
+    }();
+    return names;
+}
+
+std::optional<std::uint64_t> scheduler_flag(std::string_view name) { return find_bits(kSchedulerFlags, name); }
+
+std::optional<int> io_priority_class(std::string_view name) {
+    // The kernel's IOPRIO_CLASS_RT/BE/IDLE (linux/ioprio.h).
+    if (name == "IOPRIO_CLASS_RT") return 1;
+    if (name == "IOPRIO_CLASS_BE") return 2;
+    if (name == "IOPRIO_CLASS_IDLE") return 3;
+    return std::nullopt;
+}
+
+std::optional<unsigned long> personality_domain(std::string_view name) {
+    if (name == "LINUX") return PER_LINUX;
+    if (name == "LINUX32") return PER_LINUX32;
+    return std::nullopt;
+}
+
+std::optional<unsigned long> personality_flag(std::string_view name) {
+    return find_bits(kPersonalityFlags, name);
+}
+
+std::optional<std::vector<unsigned>> parse_cpu_list(std::string_view list) {
+    std::set<unsigned> cpus;
+    std::size_t start = 0;
+    while (start <= list.size()) {
+        std::size_t comma = list.find(',', start);
+        if (comma == std::string_view::npos) comma = list.size();
+        std::string_view item = list.substr(start, comma - start);
+        const std::size_t dash = item.find('-');
+        auto first = parse_cpu_number(item.substr(0, dash));
+        auto last = dash == std::string_view::npos ? first : parse_cpu_number(item.substr(dash + 1));
+        if (!first || !last || *first > *last) return std::nullopt;
+        for (unsigned c = *first; c <= *last; ++c) cpus.insert(c);
+        start = comma + 1;
+    }
+    return std::vector<unsigned>(cpus.begin(), cpus.end());
+}
 
 std::optional<int> capability_number(std::string_view name) {
     for (std::size_t i = 0; i < kCapabilities.size(); ++i)

@@ -39,4 +39,24 @@ const MountOption* find_mount_option(std::string_view name);
 // Every option name the table knows (for `features`.mountOptions).
 std::vector<std::string_view> mount_option_names();
 
+// process.scheduler.policy: "SCHED_FIFO" -> SCHED_FIFO (SCHED_ISO -> 4, which mainline kernels
+// refuse with EINVAL at sched_setattr time, as runtime-spec lists it).
+std::optional<int> scheduler_policy(std::string_view name);
+const std::vector<std::string_view>& scheduler_policy_names();
+// process.scheduler.flags: "SCHED_FLAG_RESET_ON_FORK" -> SCHED_FLAG_RESET_ON_FORK.
+std::optional<std::uint64_t> scheduler_flag(std::string_view name);
+
+// process.ioPriority.class: "IOPRIO_CLASS_RT" -> 1 (the kernel's IOPRIO_CLASS_* number).
+std::optional<int> io_priority_class(std::string_view name);
+
+// linux.personality.domain ("LINUX", "LINUX32") and flags. runtime-spec 1.3 defines no flag
+// names; ocirun accepts the kernel's (<sys/personality.h>: "ADDR_NO_RANDOMIZE", ...).
+std::optional<unsigned long> personality_domain(std::string_view name);
+std::optional<unsigned long> personality_flag(std::string_view name);
+
+// A CPU list as in process.execCPUAffinity ("0-3,7"): the CPU numbers, ascending and unique.
+// nullopt when the syntax is wrong or a number is >= kMaxCpus (CPU_SETSIZE).
+inline constexpr unsigned kMaxCpus = 1024;
+std::optional<std::vector<unsigned>> parse_cpu_list(std::string_view list);
+
 }  // namespace ocirun::spec

@@ -2,6 +2,7 @@
 // so that destroy() removes exactly those and never a pre-existing parent.
 #pragma once
 
+#include <exception>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -18,5 +19,21 @@ void make_cgroup_dirs(const fs::path& root, const std::string& relative, std::ve
 // (the kernel releases a cgroup shortly after its last task exits); ENOENT is fine.
 // Throws after trying all of them if any could not be removed.
 void remove_cgroup_dirs(const std::vector<std::string>& created);
+
+// Runs `body` (a driver's create steps, which record in `created` what they make); if it throws,
+// removes those directories and rethrows the original error (a failed cleanup is not reported:
+// leftovers are named by the next failure).
+template <typename Body>
+auto undo_dirs_on_failure(const std::vector<std::string>& created, Body&& body) -> decltype(body()) {
+    try {
+        return body();
+    } catch (...) {
+        try {
+            remove_cgroup_dirs(created);
+        } catch (const std::exception&) {
+        }
+        throw;
+    }
+}
 
 }  // namespace ocirun::cgroups

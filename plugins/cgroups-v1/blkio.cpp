@@ -3,7 +3,7 @@
 #include <sstream>
 
 #include "cgroup_files.hpp"
-#include "controller.hpp"
+#include "v1_controllers.hpp"
 #include "ocirun/error.hpp"
 
 namespace ocirun::cgroups::v1 {

@@ -1,6 +1,6 @@
 // cpu: shares, CFS quota/period/burst, idle, realtime runtime/period; throttling stats.
 #include "cgroup_files.hpp"
-#include "controller.hpp"
+#include "v1_controllers.hpp"
 #include "ocirun/error.hpp"
 
 namespace ocirun::cgroups::v1 {

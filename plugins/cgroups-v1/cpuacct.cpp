@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "cgroup_files.hpp"
-#include "controller.hpp"
+#include "v1_controllers.hpp"
 
 namespace ocirun::cgroups::v1 {
 namespace {

@@ -1,67 +1,38 @@
-// devices: runc's semantics — the spec's rules in order (normally starting with deny-all),
-// followed by runc's default allow list, written to devices.deny / devices.allow. Skipped in a
-// user namespace (the kernel refuses device rules there) like runc; the driver also leaves the
-// controller alone when the host does not mount it.
+// devices: runc's semantics — linux.resources.devices in order, then runc's default allowed
+// devices (and the linux.devices nodes, which the core appends as allow rules). Written like
+// runc 1.1: the cgroup's current devices.list is read back and only the difference is written
+// (a fresh cgroup, which allows everything, gets "a" denied and then the allow list; an update
+// adds and removes single exceptions, so devices both old and new rules allow are never denied
+// in between), then devices.list is checked against the target. Skipped in a user namespace
+// (the kernel refuses device rules there) like runc.
 #include "cgroup_files.hpp"
-#include "controller.hpp"
+#include "device_rules.hpp"
 #include "host_cgroup_mode.hpp"
 #include "ocirun/error.hpp"
+#include "v1_controllers.hpp"
 
 namespace ocirun::cgroups::v1 {
 namespace {
-
-// runc's AllowedDevices: mknod of any node, then the devices every container gets.
-const std::vector<spec::LinuxDeviceCgroup>& default_allowed() {
-    static const std::vector<spec::LinuxDeviceCgroup> list = {
-        {true, "c", std::nullopt, std::nullopt, "m"},
-        {true, "b", std::nullopt, std::nullopt, "m"},
-        {true, "c", 1, 3, "rwm"},     // /dev/null
-        {true, "c", 1, 8, "rwm"},     // /dev/random
-        {true, "c", 1, 7, "rwm"},     // /dev/full
-        {true, "c", 5, 0, "rwm"},     // /dev/tty
-        {true, "c", 1, 5, "rwm"},     // /dev/zero
-        {true, "c", 1, 9, "rwm"},     // /dev/urandom
-        {true, "c", 136, std::nullopt, "rwm"},  // /dev/pts/*
-        {true, "c", 5, 2, "rwm"},     // /dev/ptmx
-        {true, "c", 10, 200, "rwm"},  // /dev/net/tun
-    };
-    return list;
-}
-
-std::string rule_text(const spec::LinuxDeviceCgroup& d) {
-    std::string type = d.type.empty() ? "a" : d.type;
-    auto num = [](const std::optional<std::int64_t>& v) {
-        return v && *v >= 0 ? std::to_string(*v) : std::string("*");
-    };
-    return type + " " + num(d.major) + ":" + num(d.minor) + " " + (d.access.empty() ? "rwm" : d.access);
-}
 
 class Devices final : public Controller {
 public:
     const char* name() const override { return "devices"; }
     const char* field() const override { return "linux.resources.devices"; }
-    // Always applied when mounted: the default allow list is enforced even without spec rules.
-    bool wants(const spec::LinuxResources&) const override { return false; }
-    bool always_apply() const override { return true; }
-    void validate(const spec::LinuxResources& r) const override {
-        for (size_t i = 0; i < r.devices.size(); ++i) {
-            const auto& d = r.devices[i];
-            const std::string where = "linux.resources.devices[" + std::to_string(i) + "]";
-            if (!d.type.empty() && d.type != "a" && d.type != "b" && d.type != "c")
-                throw Error(where + ".type: \"" + d.type + "\" is not one of a, b, c");
-            if (d.access.find_first_not_of("rwm") != std::string::npos)
-                throw Error(where + ".access: \"" + d.access + "\" may only contain r, w, m");
-        }
-    }
+    // Only when rules are given: an update without devices keeps the cgroup's rules. The driver
+    // applies the defaults itself when it creates a cgroup (V1Cgroup::set_devices).
+    bool wants(const spec::LinuxResources& r) const override { return !r.devices.empty(); }
+    void validate(const spec::LinuxResources& r) const override { container_device_rules(r.devices); }
     void apply(const fs::path& dir, const spec::LinuxResources& r) const override {
         if (running_in_user_namespace()) return;
-        for (const auto& rule : r.devices) write_rule(dir, rule);
-        for (const auto& rule : default_allowed()) write_rule(dir, rule);
-    }
-
-private:
-    static void write_rule(const fs::path& dir, const spec::LinuxDeviceCgroup& d) {
-        write_text(dir / (d.allow ? "devices.allow" : "devices.deny"), rule_text(d));
+        const DeviceRuleSet target = container_device_rules(r.devices);
+        const DeviceRuleSet current = DeviceRuleSet::from_devices_list(read_text(dir / "devices.list"));
+        for (const auto& rule : device_transition(current, target))
+            write_text(dir / (rule.allow ? "devices.allow" : "devices.deny"), device_rule_text(rule));
+        // The kernel ignores some writes silently (a hole in a wildcard rule): check the result.
+        const DeviceRuleSet after = DeviceRuleSet::from_devices_list(read_text(dir / "devices.list"));
+        if (after.default_allow() != target.default_allow() || (!target.default_allow() && !(after == target)))
+            throw Error("linux.resources.devices: " + (dir / "devices.list").string() +
+                        " does not match the requested rules after writing them");
     }
 };
 

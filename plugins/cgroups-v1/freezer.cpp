@@ -1,5 +1,5 @@
 // freezer: nothing to apply from linux.resources; pause/resume go through V1Cgroup::freeze/thaw.
-#include "controller.hpp"
+#include "v1_controllers.hpp"
 
 namespace ocirun::cgroups::v1 {
 namespace {

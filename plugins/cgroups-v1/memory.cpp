@@ -6,7 +6,7 @@
 #include <cstdio>
 
 #include "cgroup_files.hpp"
-#include "controller.hpp"
+#include "v1_controllers.hpp"
 #include "ocirun/error.hpp"
 
 namespace ocirun::cgroups::v1 {

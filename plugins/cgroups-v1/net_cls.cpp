@@ -1,6 +1,6 @@
 // net_cls: the class id tagged on the container's packets.
 #include "cgroup_files.hpp"
-#include "controller.hpp"
+#include "v1_controllers.hpp"
 
 namespace ocirun::cgroups::v1 {
 namespace {

@@ -1,6 +1,6 @@
 // net_prio: per-interface priorities, one "name priority" write each.
 #include "cgroup_files.hpp"
-#include "controller.hpp"
+#include "v1_controllers.hpp"
 
 namespace ocirun::cgroups::v1 {
 namespace {

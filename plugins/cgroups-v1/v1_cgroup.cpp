@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "cgroup_files.hpp"
-#include "controller.hpp"
+#include "v1_controllers.hpp"
 #include "created_dirs.hpp"
 #include "kill_all.hpp"
 #include "oom_notifier.hpp"
@@ -30,11 +30,11 @@ void V1Cgroup::set_resources(const spec::LinuxResources& r) {
         throw Error("linux.resources.unified requires cgroup v2 (invalid configuration: cannot use "
                     "unified on cgroup v1)");
     for (const auto& controller : all_controllers()) {
-        const bool wanted = controller->wants(r);
-        if (!wanted && !controller->always_apply()) continue;
+        if (!controller->wants(r)) continue;
         std::string dir = dir_of(controller->name());
         if (dir.empty()) {
-            if (!wanted) continue;
+            // Like runc, device rules are left alone on a host without the devices controller.
+            if (std::string(controller->name()) == "devices") continue;
             throw Error(std::string(controller->field()) + ": cannot set " + controller->name() +
                         " limit: the " + controller->name() + " cgroup controller is not mounted on this host");
         }
@@ -47,6 +47,14 @@ void V1Cgroup::set_resources(const spec::LinuxResources& r) {
             throw Error(std::string(controller->field()) + ": " + what);
         }
     }
+}
+
+void V1Cgroup::set_devices(const std::vector<spec::LinuxDeviceCgroup>& rules) {
+    spec::LinuxResources r;
+    r.devices = rules;
+    // An empty rule list still means "the default allowed devices only".
+    if (r.devices.empty()) r.devices.push_back({false, "a", std::nullopt, std::nullopt, "rwm"});
+    set_resources(r);
 }
 
 std::vector<pid_t> V1Cgroup::pids() const {

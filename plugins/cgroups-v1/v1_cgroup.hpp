@@ -26,6 +26,10 @@ public:
     std::string save() const override;
     std::map<std::string, std::string> paths() const override { return saved_.paths; }
 
+    // Enforce `rules` plus the default allowed devices (set_resources only touches devices when
+    // the resources name rules, so that an update without them keeps the current ones).
+    void set_devices(const std::vector<spec::LinuxDeviceCgroup>& rules);
+
 private:
     // The directory of `controller`, or "" when the host does not mount it.
     std::string dir_of(const std::string& controller) const;

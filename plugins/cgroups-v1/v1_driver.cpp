@@ -5,8 +5,9 @@
 
 #include "cgroup_files.hpp"
 #include "cgroups_path.hpp"
-#include "controller.hpp"
+#include "v1_controllers.hpp"
 #include "created_dirs.hpp"
+#include "driver_features.hpp"
 #include "hierarchies.hpp"
 #include "host_cgroup_mode.hpp"
 #include "ocirun/error.hpp"
@@ -33,7 +34,9 @@ public:
         return {};
     }
 
-    std::string features_json() const override { return R"({"linux":{"cgroup":{"v1":true}}})"; }
+    std::string features_json() const override {
+        return driver_features_json("v1", kDriverName, all_controllers(), {});
+    }
 
     void validate(const plugin::CgroupConfig& config, const plugin::HostContext& host) const override {
         resolve_placement(config, host);
@@ -45,17 +48,18 @@ public:
         Layout layout = discover_layout();
         for (const auto& controller : all_controllers()) {
             if (!controller->wants(r)) continue;
-            if (!layout.find(controller->name()))
+            if (!layout.find(controller->name())) {
+                if (std::string(controller->name()) == "devices") continue;  // ignored, like runc
                 throw Error(std::string("config.json: ") + controller->field() + ": cannot set " +
                             controller->name() + " limit: the " + controller->name() +
                             " cgroup controller is not mounted on this host");
+            }
             try {
                 controller->validate(r);
             } catch (const Error& e) {
                 throw Error(std::string("config.json: ") + e.what());
             }
         }
-        if (layout.find("devices")) all_controllers()[1]->validate(r);
     }
 
     std::unique_ptr<plugin::Cgroup> create(const plugin::CgroupConfig& config, const plugin::HostContext& host) override {
@@ -64,20 +68,15 @@ public:
         Layout layout = discover_layout();
         SavedCgroup saved;
         saved.driver = kDriverName;
-        try {
+        return undo_dirs_on_failure(saved.created, [&]() -> std::unique_ptr<plugin::Cgroup> {
             for (const auto& h : layout.v1) create_in(h, placement, saved);
             if (layout.unified) create_in(*layout.unified, placement, saved);
             auto cgroup = std::make_unique<V1Cgroup>(saved);
             if (config.resources) cgroup->set_resources(*config.resources);
+            // Device rules are enforced on every new cgroup: the defaults when none are given.
+            if (!config.resources || config.resources->devices.empty()) cgroup->set_devices({});
             return cgroup;
-        } catch (...) {
-            try {
-                remove_cgroup_dirs(saved.created);
-            } catch (const Error&) {
-                // The original error matters more; leftovers are named by the next failure.
-            }
-            throw;
-        }
+        });
     }
 
     std::unique_ptr<plugin::Cgroup> open(const std::string& saved, const plugin::HostContext&) override {

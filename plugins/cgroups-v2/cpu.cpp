@@ -1,6 +1,6 @@
 // cpu: shares -> cpu.weight, quota/period -> cpu.max, burst -> cpu.max.burst, idle -> cpu.idle.
 #include "cgroup_files.hpp"
-#include "controller.hpp"
+#include "v2_controllers.hpp"
 #include "ocirun/error.hpp"
 
 namespace ocirun::cgroups::v2 {

@@ -8,11 +8,15 @@
 #include <thread>
 
 #include "cgroup_files.hpp"
-#include "controller.hpp"
+#include "v2_controllers.hpp"
 #include "created_dirs.hpp"
 #include "kill_all.hpp"
 #include "ocirun/error.hpp"
-#include "unified_and_devices.hpp"
+#include "device_program.hpp"
+#include "device_program_attach.hpp"
+#include "host_cgroup_mode.hpp"
+#include "oom_notifier.hpp"
+#include "unified.hpp"
 
 namespace ocirun::cgroups::v2 {
 
@@ -26,7 +30,7 @@ static std::vector<std::string> enabled_controllers(const fs::path& dir) {
 void V2Cgroup::add_process(pid_t pid) { write_text(fs::path(dir()) / "cgroup.procs", std::to_string(pid)); }
 
 void V2Cgroup::set_resources(const spec::LinuxResources& r) {
-    check_device_rules(r);
+    const DeviceRuleSet devices = container_device_rules(r.devices);  // refuse bad rules first
     const fs::path d = dir();
     auto available = enabled_controllers(d);
     for (const auto& controller : all_controllers()) {
@@ -44,7 +48,20 @@ void V2Cgroup::set_resources(const spec::LinuxResources& r) {
         }
     }
     apply_unified(d, r);
+    if (!r.devices.empty()) set_device_program(devices);
 }
+
+void V2Cgroup::set_devices(const std::vector<spec::LinuxDeviceCgroup>& rules) {
+    set_device_program(container_device_rules(rules));
+}
+
+void V2Cgroup::set_device_program(const DeviceRuleSet& rules) {
+    // The kernel refuses device programs inside a user namespace; runc skips them there too.
+    if (running_in_user_namespace()) return;
+    attach_device_program(dir(), compile_device_program(rules));
+}
+
+int V2Cgroup::open_oom_notifier() { return open_v2_oom_inotify(dir()); }
 
 std::vector<pid_t> V2Cgroup::pids() const { return read_procs(dir(), true); }
 

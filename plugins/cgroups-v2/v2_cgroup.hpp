@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ocirun/plugin.hpp"
+#include "device_rules.hpp"
 #include "saved_cgroup.hpp"
 
 namespace ocirun::cgroups::v2 {
@@ -20,14 +21,21 @@ public:
     bool frozen() const override;
     void kill_all(int signal) override;
     std::string stats_json() const override;
+    int open_oom_notifier() override;
     void destroy() override;
     std::string save() const override;
     std::map<std::string, std::string> paths() const override { return saved_.paths; }
 
     const std::string& dir() const { return saved_.paths.at(""); }
 
+    // Replace the cgroup's device program with one enforcing `rules` plus the default allowed
+    // devices (set_resources only does it when the resources name rules, so that an update
+    // without them keeps the current program).
+    void set_devices(const std::vector<spec::LinuxDeviceCgroup>& rules);
+
 private:
     void set_frozen(bool frozen);
+    void set_device_program(const DeviceRuleSet& rules);
     SavedCgroup saved_;
 };
 

@@ -4,13 +4,15 @@
 
 #include "cgroup_files.hpp"
 #include "cgroups_path.hpp"
-#include "controller.hpp"
+#include "v2_controllers.hpp"
 #include "created_dirs.hpp"
 #include "host_cgroup_mode.hpp"
 #include "mountinfo.hpp"
 #include "ocirun/error.hpp"
 #include "ocirun/plugin.hpp"
-#include "unified_and_devices.hpp"
+#include "device_rules.hpp"
+#include "driver_features.hpp"
+#include "unified.hpp"
 #include "v2_cgroup.hpp"
 
 namespace ocirun::cgroups::v2 {
@@ -52,19 +54,19 @@ public:
         return {};
     }
 
-    std::string features_json() const override { return R"({"linux":{"cgroup":{"v2":true}}})"; }
+    std::string features_json() const override {
+        return driver_features_json("v2", kDriverName, all_controllers(), {"devices", "freezer"});
+    }
 
     void validate(const plugin::CgroupConfig& config, const plugin::HostContext& host) const override {
         resolve_placement(config, host);
         if (!config.resources) return;
         const auto& r = *config.resources;
         try {
-            check_device_rules(r);
+            container_device_rules(r.devices);
             validate_unified(r);
             for (const auto& controller : all_controllers())
                 if (controller->wants(r)) controller->validate(r);
-        } catch (const NotImplemented& e) {
-            throw NotImplemented(std::string("config.json: ") + e.what());
         } catch (const Error& e) {
             throw Error(std::string("config.json: ") + e.what());
         }
@@ -84,7 +86,7 @@ public:
         }
         SavedCgroup saved;
         saved.driver = kDriverName;
-        try {
+        return undo_dirs_on_failure(saved.created, [&]() -> std::unique_ptr<plugin::Cgroup> {
             make_cgroup_dirs(mount.mount_point, relative, saved.created);
             // Enable controllers from the root down to the leaf's parent.
             fs::path dir = mount.mount_point;
@@ -97,14 +99,10 @@ public:
             saved.paths[""] = dir.string();
             auto cgroup = std::make_unique<V2Cgroup>(saved);
             if (config.resources) cgroup->set_resources(*config.resources);
+            // A device program on every new cgroup: the default allowed devices when no rules.
+            if (!config.resources || config.resources->devices.empty()) cgroup->set_devices({});
             return cgroup;
-        } catch (...) {
-            try {
-                remove_cgroup_dirs(saved.created);
-            } catch (const Error&) {
-            }
-            throw;
-        }
+        });
     }
 
     std::unique_ptr<plugin::Cgroup> open(const std::string& saved, const plugin::HostContext&) override {

@@ -2,12 +2,15 @@
 // bundle has linux.seccomp. It compiles the profile; the core loads the BPF in the container.
 #include <seccomp.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "filter_cache.hpp"
 #include "kernel_probe.hpp"
 #include "ocirun/plugin.hpp"
 #include "profile_compiler.hpp"
+#include "profile_key.hpp"
 #include "seccomp_names.hpp"
 
 namespace ocirun::seccomp_plugin {
@@ -57,9 +60,30 @@ public:
                libseccomp_version() + "\"}}";
     }
 
+    // With a cache directory, a profile compiled once (same profile, plugin file, libseccomp,
+    // arch and kernel) is read back instead of compiled; see filter_cache.hpp for what makes a
+    // cached file trusted. Only profiles that compiled successfully are ever stored.
     plugin::CompiledFilter compile(const spec::LinuxSeccomp& seccomp) override {
-        return compile_profile(seccomp);
+        if (!cache_ || (seccomp.defaultAction.empty() && seccomp.syscalls.empty()))
+            return compile_profile(seccomp);
+        const std::string key = filter_cache_key(seccomp);
+        if (auto hit = cache_->load(key)) {
+            hit->listener_path = seccomp.listenerPath;
+            hit->listener_metadata = seccomp.listenerMetadata;
+            return std::move(*hit);
+        }
+        plugin::CompiledFilter compiled = compile_profile(seccomp);
+        cache_->store(key, compiled);
+        return compiled;
     }
+
+    void set_cache_dir(const std::string& dir) override {
+        if (dir.empty()) cache_.reset();
+        else cache_.emplace(dir);
+    }
+
+private:
+    std::optional<FilterCache> cache_;
 };
 
 }  // namespace

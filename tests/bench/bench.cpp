@@ -284,18 +284,25 @@ json::array default_profile_syscalls() {
 
 // The seccomp plugin's compile step alone (what every create with linux.seccomp pays before
 // clone): the containerd-like profile compiled `n` times through the real plugin .so, loaded
-// the way the runtime loads it (ABI variable first, then the factory). Returns the median in ms,
-// or a negative value when the plugin is not there.
-double seccomp_compile_median_ms(const fs::path& plugin_file, int n) {
+// the way the runtime loads it (ABI variable first, then the factory), first without the
+// compiled-filter cache, then with it (<cache_root>/~seccomp-cache, as under a runtime root):
+// one miss that compiles and stores, then `n` hits. Medians in ms; negative when the plugin
+// is not there or a hit did not come from the cache.
+struct SeccompCompileTimes {
+    double compile = -1, miss_and_store = -1, hit = -1;
+};
+
+SeccompCompileTimes seccomp_compile_times(const fs::path& plugin_file, const fs::path& cache_root, int n) {
+    SeccompCompileTimes out;
     void* lib = dlopen(plugin_file.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (!lib) return -1;
+    if (!lib) return out;
     auto* abi = static_cast<const std::uint32_t*>(dlsym(lib, "ocirun_plugin_abi_version"));
     auto* factory = static_cast<void* const*>(dlsym(lib, "ocirun_plugin_create"));
-    if (!abi || *abi != OCIRUN_PLUGIN_ABI_VERSION || !factory) return -1;
+    if (!abi || *abi != OCIRUN_PLUGIN_ABI_VERSION || !factory) return out;
     auto create = reinterpret_cast<ocirun::plugin::Plugin* (*)()>(*factory);
     std::unique_ptr<ocirun::plugin::Plugin> plugin(create());
     auto* filter = dynamic_cast<ocirun::plugin::SyscallFilter*>(plugin.get());
-    if (!filter) return -1;
+    if (!filter) return out;
     ocirun::spec::LinuxSeccomp profile;
     profile.defaultAction = "SCMP_ACT_ERRNO";
     profile.defaultErrnoRet = 1;
@@ -304,14 +311,33 @@ double seccomp_compile_median_ms(const fs::path& plugin_file, int n) {
     allow.action = "SCMP_ACT_ALLOW";
     for (const auto& name : default_profile_syscalls()) allow.names.emplace_back(name.as_string());
     profile.syscalls.push_back(allow);
-    std::vector<double> samples;
-    for (int i = 0; i < n; ++i) {
+    auto timed = [&](bool want_hit) {
         const auto t0 = Clock::now();
         auto compiled = filter->compile(profile);
-        samples.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-        if (compiled.bpf.empty()) return -1;
+        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        return compiled.bpf.empty() || compiled.from_cache != want_hit ? -1.0 : ms;
+    };
+    std::vector<double> samples;
+    for (int i = 0; i < n; ++i) {
+        samples.push_back(timed(false));
+        if (samples.back() < 0) return out;
     }
-    return median(samples);
+    out.compile = median(samples);
+
+    std::error_code ec;
+    fs::create_directories(cache_root, ec);
+    const fs::path cache_dir = cache_root / "~seccomp-cache";
+    fs::remove_all(cache_dir, ec);
+    filter->set_cache_dir(cache_dir.string());
+    out.miss_and_store = timed(false);
+    samples.clear();
+    for (int i = 0; i < n; ++i) {
+        samples.push_back(timed(true));
+        if (samples.back() < 0) return out;
+    }
+    out.hit = median(samples);
+    filter->set_cache_dir("");
+    return out;
 }
 
 struct Bundles {
@@ -531,10 +557,15 @@ int main(int argc, char** argv) {
     {
         const fs::path plugin = fs::path(rts.front().path).parent_path().parent_path() /
                                 "lib/ocirun/plugins/syscall-filter.seccomp.so";
-        const double ms = seccomp_compile_median_ms(plugin, 50);
-        if (ms >= 0) std::printf("seccomp compile of the containerd-like profile (%zu syscalls), median of 50: %.2f ms\n",
-                                 default_profile_syscalls().size(), ms);
+        const auto t = seccomp_compile_times(plugin, fs::path(opt["--work"]) / "seccomp-cache-root", 50);
+        if (t.compile >= 0)
+            std::printf("seccomp compile of the containerd-like profile (%zu syscalls), median of 50: %.2f ms\n",
+                        default_profile_syscalls().size(), t.compile);
         else std::printf("seccomp compile: plugin not found or not loadable at %s\n", plugin.c_str());
+        if (t.hit >= 0)
+            std::printf("seccomp compiled-filter cache: miss (compile + store) %.2f ms, hit median of 50: %.3f ms\n",
+                        t.miss_and_store, t.hit);
+        else if (t.compile >= 0) std::printf("seccomp compiled-filter cache: NOT WORKING (no hit after a store)\n");
     }
 
     std::vector<Scenario> scenarios;

@@ -45,6 +45,12 @@ protected:
     std::string base_;
 };
 
+TEST_F(CgroupsV1, FeaturesNameExactlyTheControllersApplied) {
+    EXPECT_EQ(loaded_->driver->features_json(),
+              R"({"linux":{"cgroup":{"v1":true,"rdma":true}},"annotations":{"io.github.ocirun.cgroups-v1.controllers":)"
+              R"("blkio,cpu,cpuacct,cpuset,devices,freezer,hugetlb,memory,net_cls,net_prio,pids,rdma"}})");
+}
+
 TEST_F(CgroupsV1, AppliesResourcesOfEachMountedController) {
     ocirun::spec::LinuxResources r;
     r.memory.emplace();

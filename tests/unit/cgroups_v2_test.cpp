@@ -1,10 +1,12 @@
 // cgroups-v2 driver against the cgroup2 at /sys/fs/cgroup (pure v2) or /sys/fs/cgroup/unified
 // (hybrid; there only hugetlb may be available). Needs root.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
 #include "cgroups_test_support.hpp"
+#include "device_program_attach.hpp"
 
 using namespace cgroups_test;
 namespace json = boost::json;
@@ -43,7 +45,9 @@ protected:
 };
 
 TEST_F(CgroupsV2, FeaturesAndAvailabilityAreTruthful) {
-    EXPECT_EQ(loaded_->driver->features_json(), R"({"linux":{"cgroup":{"v2":true}}})");
+    EXPECT_EQ(loaded_->driver->features_json(),
+              R"({"linux":{"cgroup":{"v2":true,"rdma":true}},"annotations":{"io.github.ocirun.cgroups-v2.controllers":)"
+              R"("cpu,cpuset,devices,freezer,hugetlb,io,memory,pids,rdma"}})");
     bool pure_v2 = root_ == "/sys/fs/cgroup";
     EXPECT_EQ(loaded_->driver->unavailable_reason(host_).empty(), pure_v2);
 }
@@ -89,15 +93,55 @@ TEST_F(CgroupsV2, RefusesWhatItCannotDo) {
     EXPECT_THROW(loaded_->driver->validate(config("/" + base_, &bad_unified), host_), ocirun::Error);
     ocirun::spec::LinuxResources devices;
     devices.devices.push_back({true, "c", 1, 3, "rwm"});
-    EXPECT_THROW(loaded_->driver->validate(config("/" + base_, &devices), host_), ocirun::NotImplemented);
-    ocirun::spec::LinuxResources deny_all;
-    deny_all.devices.push_back({false, "a", std::nullopt, std::nullopt, "rwm"});
-    EXPECT_NO_THROW(loaded_->driver->validate(config("/" + base_, &deny_all), host_));
+    EXPECT_NO_THROW(loaded_->driver->validate(config("/" + base_, &devices), host_));
+    ocirun::spec::LinuxResources hole;  // runc refuses a hole in a wildcard allow too
+    hole.devices = {{true, "c", std::nullopt, std::nullopt, "rwm"}, {false, "c", 1, 3, "w"}};
+    EXPECT_THROW(loaded_->driver->validate(config("/" + base_, &hole), host_), ocirun::Error);
     ocirun::spec::LinuxResources swap;
     swap.memory.emplace();
     swap.memory->swap = 100;
     EXPECT_THROW(loaded_->driver->validate(config("/" + base_, &swap), host_), ocirun::Error);
     EXPECT_FALSE(fs::exists(root_ + "/" + base_));
+}
+
+// Opens `path` in a child that is in the cgroup; the child's exit code is 0 when it opened,
+// 1 on EPERM, 2 on any other error.
+int open_in_cgroup(ocirun::plugin::Cgroup& cg, const char* path) {
+    Child child([path] {
+        int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+        ::_exit(fd >= 0 ? 0 : errno == EPERM ? 1 : 2);
+    });
+    cg.add_process(child.pid());
+    child.release();
+    int status = child.wait();
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string attached_program_count(const std::string& dir) {
+    return std::to_string(ocirun::cgroups::attached_device_programs(dir).size());
+}
+
+TEST_F(CgroupsV2, DeviceProgramEnforcesTheAllowListAndIsReplacedOnUpdate) {
+    if (!fs::exists("/dev/kmsg")) GTEST_SKIP() << "needs /dev/kmsg (c 1:11) as a device outside the default list";
+    ocirun::spec::LinuxResources r;
+    r.devices.push_back({false, "a", std::nullopt, std::nullopt, "rwm"});
+    auto cg = loaded_->driver->create(config("/" + base_, &r), host_);
+    const std::string dir = cg->paths()[""];
+    EXPECT_EQ(attached_program_count(dir), "1");
+    EXPECT_EQ(open_in_cgroup(*cg, "/dev/null"), 0) << "a default allowed device";
+    EXPECT_EQ(open_in_cgroup(*cg, "/dev/kmsg"), 1) << "a device outside the allow list";
+
+    ocirun::spec::LinuxResources update;
+    update.devices = {{false, "a", std::nullopt, std::nullopt, "rwm"}, {true, "c", 1, 11, "r"}};
+    cg->set_resources(update);
+    EXPECT_EQ(attached_program_count(dir), "1") << "the old program must be detached";
+    EXPECT_EQ(open_in_cgroup(*cg, "/dev/kmsg"), 0) << "allowed by the update";
+
+    // An update that names no device rules keeps the program.
+    ocirun::spec::LinuxResources other;
+    cg->set_resources(other);
+    EXPECT_EQ(open_in_cgroup(*cg, "/dev/kmsg"), 0);
+    cg->destroy();
 }
 
 }  // namespace

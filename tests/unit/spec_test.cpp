@@ -183,7 +183,9 @@ TEST(SpecParse, FixtureCoversEveryField) {
     EXPECT_EQ(l.timeOffsets.at("monotonic").secs, -86400);
     EXPECT_EQ(l.timeOffsets.at("monotonic").nanosecs, 5u);
 
-    EXPECT_NO_THROW(validate(s));
+    // No validate() here: every field at once is not a valid combination (a scheduler priority
+    // with SCHED_DEADLINE, an idmapped mount beside a user namespace, intelRdt on a host
+    // without resctrl); spec_validate and the integration tests check those rules.
 }
 
 // Every field of the fixture comes back out of to_json; only unknown fields and empty values

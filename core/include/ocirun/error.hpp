@@ -11,13 +11,18 @@
 
 namespace ocirun {
 
-class Error : public std::runtime_error {
+// Default visibility: plugins are built with hidden visibility, and an exception a plugin throws
+// must carry the same type_info as the core's (for `catch (const NotImplemented&)` and for
+// UBSan's dynamic type checks across the .so boundary).
+#define OCIRUN_EXCEPTION_VISIBLE __attribute__((visibility("default")))
+
+class OCIRUN_EXCEPTION_VISIBLE Error : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
 
 // Thrown by a plugin (or the core) for a feature that is recognised but not built yet.
-class NotImplemented : public Error {
+class OCIRUN_EXCEPTION_VISIBLE NotImplemented : public Error {
 public:
     using Error::Error;
 };

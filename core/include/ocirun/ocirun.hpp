@@ -60,6 +60,9 @@ struct CreateOptions {
     bool no_new_keyring = false;    // --no-new-keyring
     unsigned preserve_fds = 0;      // --preserve-fds
     std::optional<spec::Spec> spec; // when set: used instead of reading bundle/config.json
+    // Instead of console_socket: an already connected AF_UNIX socket (e.g. one end of a
+    // socketpair) that receives the pty master; the caller keeps and closes it. -1: none.
+    int console_socket_fd = -1;
 };
 
 struct KillOptions {
@@ -72,6 +75,10 @@ struct WaitOptions {
     // With forward_signals: unless set, become a child subreaper so the container's orphaned
     // processes are reaped here too (`run --no-subreaper` sets it).
     bool no_subreaper = false;
+    // A pty master received through console_socket_fd (process.terminal, foreground, no
+    // --console-socket): while waiting, copy stdin to it and it to stdout with the caller's
+    // terminal in raw mode and its window size propagated (SIGWINCH), like runc. -1: none.
+    int terminal_master = -1;
 };
 
 // `exec`: one more process in a running container. `process` is complete (the CLI builds it from
@@ -85,6 +92,7 @@ struct ExecOptions {
     // --cgroup: sub-cgroup (relative to the container's) to run in; key = controller, "" = all.
     std::map<std::string, std::string> cgroup_paths;
     bool ignore_paused = false;          // --ignore-paused
+    int console_socket_fd = -1;          // instead of console_socket: see CreateOptions
 };
 
 // One container, opened by id or just created. Cheap to move; holds no lock between calls.

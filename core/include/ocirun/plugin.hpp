@@ -20,7 +20,9 @@
 #include "ocirun/error.hpp"
 #include "ocirun/spec.hpp"
 
-#define OCIRUN_PLUGIN_ABI_VERSION 2u  // 2: CompiledFilter::skipped_syscalls
+#define OCIRUN_PLUGIN_ABI_VERSION 3u  // 2: CompiledFilter::skipped_syscalls
+                                      // 3: HostContext::state_root, SyscallFilter::set_cache_dir,
+                                      //    CompiledFilter::from_cache
 
 namespace ocirun::plugin {
 
@@ -54,6 +56,7 @@ struct HostContext {
     bool rootless = false;
     bool systemd_cgroup = false;  // --systemd-cgroup was given
     bool debug = false;
+    std::string state_root;       // --root of this invocation; plugins may keep caches under it
 };
 
 class Plugin {
@@ -137,12 +140,17 @@ struct CompiledFilter {
     std::string listener_metadata;  // linux.seccomp.listenerMetadata
     std::vector<std::string> skipped_syscalls;  // names unknown to the filter library: skipped
                                                 // like runc; the core logs them at debug level
+    bool from_cache = false;        // taken from the compiled-filter cache, not compiled now
 };
 
 class SyscallFilter : public Plugin {
 public:
     // Validate and compile. Throws naming the JSON path ("linux.seccomp.syscalls[3].action: ...").
     virtual CompiledFilter compile(const spec::LinuxSeccomp& seccomp) = 0;
+    // Where compile() may keep compiled filters between invocations (the registry passes
+    // <--root>/~seccomp-cache: '~' is never in a container id). Empty: no cache. The plugin
+    // creates the directory (0700) when the parent exists, and ignores it when it is not safe.
+    virtual void set_cache_dir(const std::string& dir) { (void)dir; }
 };
 
 // ---------------------------------------------------------------- checkpointer

@@ -1,8 +1,9 @@
-// rdma: "device hca_handle=N hca_object=M" lines in rdma.max (only the fields given).
+// rdma: "device hca_handle=N hca_object=M" lines in rdma.max (only the fields given); the
+// same file and format on v1 and v2.
 #include "cgroup_files.hpp"
 #include "controller.hpp"
 
-namespace ocirun::cgroups::v1 {
+namespace ocirun::cgroups {
 namespace {
 
 class Rdma final : public Controller {
@@ -24,4 +25,4 @@ public:
 
 std::unique_ptr<Controller> make_rdma_controller() { return std::make_unique<Rdma>(); }
 
-}  // namespace ocirun::cgroups::v1
+}  // namespace ocirun::cgroups

@@ -1,10 +1,11 @@
-// pids: pids.max ("max" when the limit is 0 or negative, as runc normalises it).
+// pids: pids.max ("max" when the limit is 0 or negative, as runc normalises it); the same
+// files on v1 and v2.
 #include <limits>
 
 #include "cgroup_files.hpp"
 #include "controller.hpp"
 
-namespace ocirun::cgroups::v1 {
+namespace ocirun::cgroups {
 namespace {
 
 class Pids final : public Controller {
@@ -27,4 +28,4 @@ public:
 
 std::unique_ptr<Controller> make_pids_controller() { return std::make_unique<Pids>(); }
 
-}  // namespace ocirun::cgroups::v1
+}  // namespace ocirun::cgroups

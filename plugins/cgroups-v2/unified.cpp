@@ -1,4 +1,4 @@
-#include "unified_and_devices.hpp"
+#include "unified.hpp"
 
 #include "cgroup_files.hpp"
 #include "ocirun/error.hpp"
@@ -25,16 +25,6 @@ void apply_unified(const std::filesystem::path& dir, const spec::LinuxResources&
             throw Error(std::string("linux.resources.unified: \"") + key + "\": " + e.what());
         }
     }
-}
-
-void check_device_rules(const spec::LinuxResources& r) {
-    if (r.devices.empty()) return;
-    const auto& first = r.devices[0];
-    bool only_deny_all = r.devices.size() == 1 && !first.allow && (first.type.empty() || first.type == "a") &&
-                         !first.major && !first.minor && (first.access.empty() || first.access == "rwm");
-    if (!only_deny_all)
-        throw NotImplemented("linux.resources.devices: device rules on cgroup v2 need an eBPF device "
-                             "program, which the cgroups-v2 driver does not build yet");
 }
 
 }  // namespace ocirun::cgroups::v2

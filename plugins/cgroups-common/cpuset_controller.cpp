@@ -1,13 +1,17 @@
-// cpuset: cpus and mems. A new cpuset directory starts empty and refuses tasks, so every
-// directory we create gets its parent's values first (runc's ensureParent).
+// cpuset: cpuset.cpus and cpuset.mems, the same files on v1 and v2. On v1 a new cpuset
+// directory starts empty and refuses tasks, so every directory the driver creates gets its
+// parent's values first (runc's ensureParent); v2 cpusets inherit effective values. Stats are
+// v1's (runc reports no cpuset stats on v2).
 #include "cgroup_files.hpp"
 #include "controller.hpp"
 
-namespace ocirun::cgroups::v1 {
+namespace ocirun::cgroups {
 namespace {
 
 class CpuSet final : public Controller {
 public:
+    explicit CpuSet(CgroupVersion version) : v1_(version == CgroupVersion::V1) {}
+
     const char* name() const override { return "cpuset"; }
     const char* field() const override { return "linux.resources.cpu"; }
     bool wants(const spec::LinuxResources& r) const override {
@@ -19,6 +23,7 @@ public:
         if (!r.cpu->mems.empty()) parse_cpu_list(r.cpu->mems, "linux.resources.cpu.mems");
     }
     void prepare_new_dir(const fs::path& dir) const override {
+        if (!v1_) return;
         for (const char* file : {"cpuset.cpus", "cpuset.mems"}) {
             auto own = read_trimmed_if_exists(dir / file);
             if (own && own->empty()) {
@@ -32,6 +37,7 @@ public:
         if (!r.cpu->mems.empty()) write_text(dir / "cpuset.mems", r.cpu->mems);
     }
     void add_stats(const fs::path& dir, Stats& s) const override {
+        if (!v1_) return;
         auto& c = s.cpuset;
         c.present = true;
         c.cpus = parse_cpu_list(read_trimmed_if_exists(dir / "cpuset.effective_cpus").value_or(""), "cpuset.effective_cpus");
@@ -47,10 +53,13 @@ public:
         auto relax = read_trimmed_if_exists(dir / "cpuset.sched_relax_domain_level");
         c.sched_relax_domain_level = relax ? std::stoll(*relax) : 0;
     }
+
+private:
+    bool v1_;
 };
 
 }  // namespace
 
-std::unique_ptr<Controller> make_cpuset_controller() { return std::make_unique<CpuSet>(); }
+std::unique_ptr<Controller> make_cpuset_controller(CgroupVersion version) { return std::make_unique<CpuSet>(version); }
 
-}  // namespace ocirun::cgroups::v1
+}  // namespace ocirun::cgroups
