@@ -64,7 +64,7 @@ std::string find_executable(const spec::Process& process) {
     throw Error("exec: \"" + file + "\": executable file not found in $PATH");
 }
 
-[[noreturn]] void exec_process(const std::string& path, const spec::Process& process) {
+[[noreturn]] void exec_process(const std::string& path, const spec::Process& process, int trampoline_fd) {
     std::vector<char*> argv, envp;
     for (const auto& a : process.args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
@@ -80,9 +80,13 @@ std::string find_executable(const spec::Process& process) {
     // (CVE-2019-5736). The trampoline reports its own execve failure like the line below.
     std::string message;
     try {
-        UniqueFd trampoline = make_sealed_trampoline();
+        UniqueFd made;
+        if (trampoline_fd < 0) {
+            made = make_sealed_trampoline();
+            trampoline_fd = made.get();
+        }
         std::string what;
-        exec_through_trampoline(trampoline.get(), path, argv.data(), envp.data(), what);
+        exec_through_trampoline(trampoline_fd, path, argv.data(), envp.data(), what);
         const int err = errno;
         message = "exec " + path + ": " + what + ": " + go_strerror(err);
     } catch (const std::exception& e) {

@@ -15,6 +15,7 @@
 
 #include "linux/container_init.hpp"
 #include "linux/exec_process.hpp"
+#include "linux/exec_trampoline.hpp"
 #include "linux/init_steps.hpp"
 #include "ocirun/error.hpp"
 #include "util/unique_fd.hpp"
@@ -102,6 +103,8 @@ void set_up_and_exec(const ExecRequest& r, bool in_user_ns) {
     const bool cwd_entered = ::chdir(process.cwd.empty() ? "/" : process.cwd.c_str()) == 0;
     apply_rlimits(process);
     const bool filter_after_caps = process.noNewPrivileges;
+    // Made before any filter is loaded: a profile may refuse memfd_create (runc's exec needs none).
+    UniqueFd trampoline = above_preserved_fds(make_sealed_trampoline(), r.preserve_fds);
     if (r.seccomp && !filter_after_caps) load_syscall_filter(*r.seccomp, r.sync_fd);
     apply_user_and_capabilities(process, in_user_ns);
     if (!cwd_entered) enter_cwd(process);
@@ -116,8 +119,8 @@ void set_up_and_exec(const ExecRequest& r, bool in_user_ns) {
     if (r.seccomp && filter_after_caps) load_syscall_filter(*r.seccomp, r.sync_fd);
     send_msg(r.sync_fd, SyncMsg::kReady);
     g_ready_sent = true;
-    hand_over_fds(r.preserve_fds);
-    exec_process(executable, process);
+    hand_over_fds(r.preserve_fds, {trampoline.get()});
+    exec_process(executable, process, trampoline.get());
 }
 
 [[noreturn]] void report_and_exit(int sync_fd, const std::string& message) {

@@ -19,6 +19,7 @@
 
 #include "container/hooks.hpp"
 #include "linux/container_init.hpp"
+#include "linux/exec_trampoline.hpp"
 #include "linux/init_steps.hpp"
 #include "linux/syscall_filter_install.hpp"
 #include "ocirun/error.hpp"
@@ -125,14 +126,6 @@ void run_start_container_hooks(const InitRequest& r, int released_fifo) {
     }
 }
 
-// The released fifo stays open until execve; it must sit above the fds handed to the process.
-UniqueFd above_preserved_fds(UniqueFd fd, unsigned preserve_fds) {
-    if (!fd || static_cast<unsigned>(fd.get()) >= 3 + preserve_fds) return fd;
-    UniqueFd moved(::fcntl(fd.get(), F_DUPFD_CLOEXEC, static_cast<int>(3 + preserve_fds)));
-    if (!moved) throw sys_error("fcntl(F_DUPFD_CLOEXEC) of the exec fifo");
-    return moved;
-}
-
 void run_steps(const InitRequest& r) {
     // Until exec, nobody in the container may ptrace us or read our memory and fds.
     if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) throw sys_error("prctl(PR_SET_DUMPABLE)");
@@ -180,6 +173,8 @@ void run_steps(const InitRequest& r) {
     const bool cwd_entered = ::chdir(process.cwd.empty() ? "/" : process.cwd.c_str()) == 0;
     apply_rlimits(process);
     const bool filter_after_caps = process.noNewPrivileges;
+    // Made before any filter is loaded: a profile may refuse memfd_create (runc's exec needs none).
+    UniqueFd trampoline = above_preserved_fds(make_sealed_trampoline(), r.preserve_fds);
     if (r.seccomp && !filter_after_caps) load_syscall_filter(r);
     apply_user_and_capabilities(process, in_user_ns);
     if (!cwd_entered) enter_cwd(process);
@@ -201,8 +196,8 @@ void run_steps(const InitRequest& r) {
     if (fifo) released = wait_for_start_keep_open(fifo.get());
     run_start_container_hooks(r, released.get());
     released = above_preserved_fds(std::move(released), r.preserve_fds);
-    hand_over_fds(r.preserve_fds, released.get());
-    exec_process(executable, process);
+    hand_over_fds(r.preserve_fds, {released.get(), trampoline.get()});
+    exec_process(executable, process, trampoline.get());
 }
 
 }  // namespace

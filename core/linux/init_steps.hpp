@@ -3,6 +3,7 @@
 // turns it into kError. All fds opened here are O_CLOEXEC so nothing leaks into the container.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -80,12 +81,16 @@ void enter_cwd(const spec::Process& process);
 // into this process; a listener fd (SCMP_ACT_NOTIFY) goes to the runtime as kNotifyFd.
 // hand_over_fds: only fds 0..2 and the preserved ones stay open, and those without FD_CLOEXEC.
 void load_syscall_filter(const plugin::CompiledFilter& filter, int sync_fd);
-void hand_over_fds(unsigned preserve_fds);
-// The same, but `keep_until_exec` (close-on-exec, above the preserved fds) stays open until execve.
-void hand_over_fds(unsigned preserve_fds, int keep_until_exec);
+// `keep_until_exec`: close-on-exec fds above the preserved ones (see above_preserved_fds) that
+// stay open until execve (the released exec fifo, the trampoline memfd); -1 entries are ignored.
+void hand_over_fds(unsigned preserve_fds, std::initializer_list<int> keep_until_exec = {});
+// `fd` moved (dup'd close-on-exec) above fds 3..3+preserve_fds-1 if it sits among them.
+UniqueFd above_preserved_fds(UniqueFd fd, unsigned preserve_fds);
 
 // exec_lookup.cpp — process.args[0] resolved like runc (Go's exec.LookPath with process.env's PATH).
 std::string find_executable(const spec::Process& process);
-[[noreturn]] void exec_process(const std::string& path, const spec::Process& process);
+// `trampoline_fd`: the sealed trampoline (make_sealed_trampoline), made before the seccomp filter
+// is loaded so that a profile refusing memfd_create does not stop the exec; -1: made here.
+[[noreturn]] void exec_process(const std::string& path, const spec::Process& process, int trampoline_fd = -1);
 
 }  // namespace ocirun::linux_init

@@ -216,21 +216,21 @@ TEST(ExecPlumbing, NoZombieUnderForegroundExecAndRun) {
     Sleeper c(ocirun, "xp-zombie");
     START_OR_FAIL(c);
     // While a foreground exec runs, list the children of that ocirun and their states.
-    // (Polls until the container's process has exec'd sleep, then prints "child STATE COMM".)
+    // (Polls until the container's process has exec'd sleep, then prints "child alive|Z COMM".)
     const std::string list_children =
         "i=0; while :; do L=$(for t in /proc/$pid/task/*; do for k in $(cat $t/children); do "
-        "echo \"child $(cut -d' ' -f3 /proc/$k/stat) $(cat /proc/$k/comm)\"; done; done); "
+        "st=$(cut -d' ' -f3 /proc/$k/stat); [ \"$st\" = Z ] || st=alive; echo \"child $st $(cat /proc/$k/comm)\"; done; done); "
         "case \"$L\" in *sleep*) break;; esac; i=$((i+1)); [ $i -gt 150 ] && break; sleep 0.1; done; echo \"$L\"";
     auto r = shell(ocirun, "$OCIRUN exec " + c.id() + " sleep 3 & pid=$!; " + list_children +
                                "; wait $pid; echo rc=$?");
-    EXPECT_EQ(r.out, "child S sleep\nrc=0\n") << r.describe();
+    EXPECT_EQ(r.out, "child alive sleep\nrc=0\n") << r.describe();
 
     it::Bundle bundle;
     bundle.set_args({"sleep", "3"});
     const auto id = it::unique_id("xp-zombie-run");
     r = shell(ocirun, "$OCIRUN run --bundle '" + bundle.path().string() + "' " + id + " & pid=$!; " +
                           list_children + "; wait $pid; echo rc=$?");
-    EXPECT_EQ(r.out, "child S sleep\nrc=0\n") << r.describe();
+    EXPECT_EQ(r.out, "child alive sleep\nrc=0\n") << r.describe();
     EXPECT_EQ(it::leftovers(ocirun, id, bundle), kNothing);
 }
 
