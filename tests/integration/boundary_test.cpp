@@ -21,14 +21,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::vector<std::string> kNothing;
+using it::read_file;
 
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+const std::vector<std::string> kNothing;
 
 // sha256sum's digest of `path` (the host tool, not the container's).
 std::string sha256(const fs::path& path) {

@@ -23,50 +23,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
+using it::read_file;
+
 const std::vector<std::string> kNothing;
 
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using Sleeper = it::DetachedContainer;
 
-// A detached `sleep 1000` container; force-deleted (and checked for leftovers) at the end.
-class Sleeper {
-public:
-    Sleeper(const it::Runner& rt, const std::string& prefix) : rt_(rt), id_(it::unique_id(prefix)) {
-        bundle_.set_args({"sleep", "1000"});
-        bundle_.set_readonly(false);
-        result_ = rt_({"run", "--detach", "--bundle", bundle_.path().string(), id_}, {.timeout = 20s});
-    }
-    ~Sleeper() {
-        rt_({"resume", id_});
-        rt_({"delete", "--force", id_});
-        EXPECT_EQ(it::leftovers(rt_, id_, bundle_), kNothing) << id_;
-    }
-    bool started() const { return result_.exit_code == 0; }
-    std::string describe() const { return result_.describe(); }
-    const std::string& id() const { return id_; }
-    long init_pid() const { return static_cast<long>(rt_.state(id_).at("pid").as_int64()); }
-
-private:
-    const it::Runner& rt_;
-    it::Bundle bundle_;
-    std::string id_;
-    it::CommandResult result_;
-};
-
-#define START_OR_FAIL(c) ASSERT_TRUE((c).started()) << (c).describe()
-
-// `/bin/sh -c SCRIPT` where $OCIRUN is the runtime command line (binary --root ROOT).
-it::CommandResult shell(const it::Runner& rt, const std::string& script, std::chrono::milliseconds timeout = 60s) {
-    it::CommandOptions opts;
-    opts.env = rt.env();
-    opts.env["OCIRUN"] = rt.binary().string() + " --root " + rt.root().string();
-    opts.timeout = timeout;
-    return it::run_command({"/bin/sh", "-c", script}, opts);
-}
+using it::shell;
 
 // The v1 hierarchy dir of `controller` for host pid `pid` ("" when not on v1).
 fs::path v1_cgroup_dir(long pid, const std::string& controller) {

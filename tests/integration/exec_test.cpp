@@ -25,56 +25,21 @@ namespace {
 
 const std::vector<std::string> kNothing;
 
-std::string read_text(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+std::string read_text(const std::string& path) { return it::read_file(path); }
 
 // A detached `sleep 1000` container with a hostname, an env var and a file only its rootfs has,
-// root writable.
-// Deleted (and checked for leftovers) at the end of the test.
-class RunningContainer {
+// root writable. Deleted (and checked for leftovers) at the end of the test.
+class RunningContainer : public it::DetachedContainer {
 public:
     explicit RunningContainer(const it::Runner& rt, const std::string& prefix,
                               void (*tweak)(it::Bundle&) = nullptr)
-        : rt_(rt), id_(it::unique_id(prefix)) {
-        bundle_.set_args({"sleep", "1000"});
-        bundle_.set_hostname("exec-host");
-        bundle_.set_env({"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "FROM_CONFIG=yes"});
-        bundle_.set_readonly(false);  // exec'd processes write files in some tests
-        std::ofstream(bundle_.rootfs() / "only-in-rootfs") << "inside\n";
-        if (tweak) tweak(bundle_);
-        result_ = rt_({"run", "--detach", "--bundle", bundle_.path().string(), id_}, {.timeout = 15s});
-    }
-    ~RunningContainer() {
-        rt_({"delete", "--force", id_});
-        EXPECT_EQ(it::leftovers(rt_, id_, bundle_), kNothing) << id_;
-    }
-    bool started() const { return result_.exit_code == 0; }
-    std::string describe() const { return result_.describe(); }
-    const std::string& id() const { return id_; }
-    it::Bundle& bundle() { return bundle_; }
-    long init_pid() const { return static_cast<long>(rt_.state(id_).at("pid").as_int64()); }
-
-    // `exec FLAGS... ID COMMAND...`
-    it::CommandResult exec(std::vector<std::string> flags, const std::vector<std::string>& command) const {
-        std::vector<std::string> args{"exec"};
-        args.insert(args.end(), flags.begin(), flags.end());
-        args.push_back(id_);
-        args.insert(args.end(), command.begin(), command.end());
-        return rt_(args, {.timeout = 20s});
-    }
-
-private:
-    const it::Runner& rt_;
-    it::Bundle bundle_;
-    std::string id_;
-    it::CommandResult result_;
+        : it::DetachedContainer(rt, prefix, [tweak](it::Bundle& b) {
+              b.set_hostname("exec-host");
+              b.set_env({"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "FROM_CONFIG=yes"});
+              std::ofstream(b.rootfs() / "only-in-rootfs") << "inside\n";
+              if (tweak) tweak(b);
+          }) {}
 };
-
-#define START_OR_FAIL(c) ASSERT_TRUE((c).started()) << (c).describe()
 
 // The hex value of a /proc/PID/status line ("CapEff:\t00000000a80425fb").
 unsigned long long status_hex(const std::string& status_text, const std::string& key) {

@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+
+#include <gtest/gtest.h>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
@@ -324,6 +326,43 @@ std::vector<std::string> leftovers(const Runner& runner, const std::string& id, 
         }
     }
     return found;
+}
+
+// ---------------------------------------------------------------- shared test helpers
+std::string read_file(const fs::path& path) { return read_text(path); }
+
+CommandResult shell(const Runner& rt, const std::string& script, std::chrono::milliseconds timeout) {
+    CommandOptions opts;
+    opts.env = rt.env();
+    opts.env["OCIRUN"] = rt.binary().string() + " --root " + rt.root().string();
+    opts.timeout = timeout;
+    return run_command({"/bin/sh", "-c", script}, opts);
+}
+
+DetachedContainer::DetachedContainer(const Runner& rt, const std::string& prefix,
+                                     const std::function<void(Bundle&)>& tweak)
+    : rt_(rt), id_(unique_id(prefix)) {
+    bundle_.set_args({"sleep", "1000"});
+    bundle_.set_readonly(false);  // exec'd processes write files in some tests
+    if (tweak) tweak(bundle_);
+    result_ = rt_({"run", "--detach", "--bundle", bundle_.path().string(), id_}, {.timeout = 20s});
+}
+
+DetachedContainer::~DetachedContainer() {
+    rt_({"resume", id_});  // a paused container is only deleted once thawed
+    rt_({"delete", "--force", id_});
+    const auto left = leftovers(rt_, id_, bundle_);
+    EXPECT_TRUE(left.empty()) << id_ << ": " << ::testing::PrintToString(left);
+}
+
+long DetachedContainer::init_pid() const { return static_cast<long>(rt_.state(id_).at("pid").as_int64()); }
+
+CommandResult DetachedContainer::exec(std::vector<std::string> flags, const std::vector<std::string>& command) const {
+    std::vector<std::string> args{"exec"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    args.push_back(id_);
+    args.insert(args.end(), command.begin(), command.end());
+    return rt_(args, {.timeout = 20s});
 }
 
 }  // namespace ocirun::it

@@ -19,6 +19,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -139,6 +140,37 @@ bool runc_available();
 // a process whose root is the bundle's rootfs, whose cwd is in the bundle, or whose cmdline
 // mentions the bundle or the id; a cgroup dir named `id` under /sys/fs/cgroup/*/ (3 levels deep).
 std::vector<std::string> leftovers(const Runner& runner, const std::string& id, const Bundle& bundle);
+
+// ---------------------------------------------------------------- shared test helpers
+// The whole file (binary-safe); "" when it cannot be read.
+std::string read_file(const fs::path& path);
+
+// `/bin/sh -c SCRIPT` on the host where $OCIRUN is the runtime's command line (BINARY --root ROOT).
+CommandResult shell(const Runner& rt, const std::string& script, std::chrono::milliseconds timeout = 60s);
+
+// A detached `sleep 1000` container (root writable; `tweak` may change its bundle first).
+// Resumed if paused, force-deleted and checked for leftovers when it goes out of scope.
+class DetachedContainer {
+public:
+    DetachedContainer(const Runner& rt, const std::string& prefix,
+                      const std::function<void(Bundle&)>& tweak = {});
+    ~DetachedContainer();
+    bool started() const { return result_.exit_code == 0; }
+    std::string describe() const { return result_.describe(); }
+    const std::string& id() const { return id_; }
+    Bundle& bundle() { return bundle_; }
+    long init_pid() const;
+    // `exec FLAGS... ID COMMAND...`
+    CommandResult exec(std::vector<std::string> flags, const std::vector<std::string>& command) const;
+
+private:
+    const Runner& rt_;
+    Bundle bundle_;
+    std::string id_;
+    CommandResult result_;
+};
+
+#define START_OR_FAIL(c) ASSERT_TRUE((c).started()) << (c).describe()
 
 // Polls `pred` every 20 ms until true or `timeout`; returns the last result.
 template <class Pred>

@@ -22,14 +22,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
+using it::read_file;
+
 const std::vector<std::string> kNothing;
 const std::vector<std::string> kAllKinds = {"prestart",       "createRuntime", "createContainer",
                                             "startContainer", "poststart",     "poststop"};
-
-std::string read_file(const it::fs::path& p) {
-    std::ifstream in(p);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 void write_script(const it::fs::path& p, const std::string& body) {
     {

@@ -18,6 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using it::read_file;
+
 const std::vector<std::string> kNothing;
 
 it::CommandResult run_in(const it::Runner& runner, it::Bundle& bundle, const std::string& script,
@@ -48,11 +50,6 @@ void add_mount(it::Bundle& bundle, const std::string& dest, const std::string& t
 
 bool contains(const std::string& haystack, const std::string& needle) {
     return haystack.find(needle) != std::string::npos;
-}
-
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p);
-    return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 // Host mount points whose path contains `tag` (none may ever appear).

@@ -31,14 +31,9 @@ extern char** environ;
 
 namespace {
 
-const std::vector<std::string> kNothing;
+using it::read_file;
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+const std::vector<std::string> kNothing;
 
 // ocirun running with a pty slave as its controlling terminal and stdin/stdout/stderr; the test
 // holds the master (what a terminal emulator holds) and a slave fd to inspect the termios.
