@@ -50,6 +50,13 @@ std::string id_map_text(const std::vector<spec::LinuxIDMapping>& maps) {
     return text;
 }
 
+// The init moves itself into its cgroup right after kGo (plugin::Cgroup::add_process(0): no
+// global threadgroup lock, no RCU grace period). Not when it is in a new user namespace: there
+// it cannot write the host's cgroup files, so the runtime moves it.
+bool child_joins_cgroup(const LaunchRequest& req) {
+    return req.cgroup != nullptr && (req.clone_flags & CLONE_NEWUSER) == 0;
+}
+
 void write_id_maps(pid_t pid, const LaunchRequest& req) {
     const std::string proc = "/proc/" + std::to_string(pid);
     const spec::Linux* lx = req.init.spec->linuxSection ? &*req.init.spec->linuxSection : nullptr;
@@ -126,6 +133,7 @@ pid_t launch_init(const LaunchRequest& request) {
     if (rc == 0) {
         linux_init::InitRequest init = request.init;
         init.sync_fd = child_end.get();
+        if (child_joins_cgroup(request)) init.join_cgroup = request.cgroup;
         if (request.exec_fifo_fd >= 0) init.exec_fifo = "/proc/self/fd/" + std::to_string(request.exec_fifo_fd);
         ::close(parent_end.release());
         close_unneeded_fds(init, request.exec_fifo_fd);
@@ -145,7 +153,7 @@ pid_t launch_init(const LaunchRequest& request) {
     child_end.reset();  // so that the child's death reads as EOF
     try {
         if (request.clone_flags & CLONE_NEWUSER) write_id_maps(pid, request);
-        if (request.cgroup) request.cgroup->add_process(pid);
+        if (request.cgroup && !child_joins_cgroup(request)) request.cgroup->add_process(pid);
         linux_init::send_msg(parent_end.get(), linux_init::SyncMsg::kGo);
 
         for (;;) {

@@ -45,6 +45,9 @@ struct InitRequest {
     bool user_namespace = false;            // a user ns was created: wait for kGo before setup
     const plugin::CompiledFilter* seccomp = nullptr;  // loaded last, after caps are dropped
     plugin::Lsm* lsm = nullptr;             // set_exec_label before execve when labels are set
+    // Set when the init joins its cgroup itself, first thing after kGo (cheaper than the
+    // runtime moving it: see plugin::Cgroup::add_process); null when the runtime did.
+    plugin::Cgroup* join_cgroup = nullptr;
     // For the state JSON the createContainer/startContainer hooks read on stdin.
     std::string container_id;
     std::string bundle;                     // absolute

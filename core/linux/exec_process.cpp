@@ -148,6 +148,9 @@ void set_up_and_exec(const ExecRequest& r, bool in_user_ns) {
         if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) throw sys_error("prctl(PR_SET_DUMPABLE)");
         if (!request.process) throw Error("exec: no process");
         wait_for_go(request.sync_fd);
+        // Into the container's cgroup while still in the host's namespaces (the grandchild
+        // forked below inherits it).
+        if (request.join_cgroup) request.join_cgroup->add_process(0);
         const bool in_user_ns = join_init_namespaces(request.init_pid);
         // Fork-like clone with CLONE_PARENT: the runtime, not this short-lived child, becomes
         // the parent, so it can waitpid() the process and get its exit status.

@@ -25,6 +25,7 @@ struct ExecRequest {
     unsigned preserve_fds = 0;               // fds 3..3+N-1 pass through
     const plugin::CompiledFilter* seccomp = nullptr;  // the container's linux.seccomp
     plugin::Lsm* lsm = nullptr;              // set_exec_label when the process has a label
+    plugin::Cgroup* join_cgroup = nullptr;   // joined by the child itself after kGo (may be null)
 };
 
 // Runs in the child the runtime forked (single-threaded). Never returns: errors go to the

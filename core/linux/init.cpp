@@ -134,6 +134,7 @@ void run_steps(const InitRequest& r) {
     const spec::Process& process = *spec.process;
 
     wait_for_go(r.sync_fd);
+    if (r.join_cgroup) r.join_cgroup->add_process(0);  // before anything else runs here
     apply_initial_cpu_affinity(process);
     const bool joined_user = join_path_namespaces(spec);
     const bool in_user_ns = r.user_namespace || joined_user;

@@ -1,5 +1,7 @@
 #include "v1_cgroup.hpp"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <set>
 #include <thread>
@@ -22,7 +24,14 @@ std::string V1Cgroup::dir_of(const std::string& controller) const {
 void V1Cgroup::add_process(pid_t pid) {
     std::set<std::string> dirs;
     for (const auto& [controller, dir] : saved_.paths) dirs.insert(dir);
-    for (const auto& dir : dirs) write_text(fs::path(dir) / "cgroup.procs", std::to_string(pid));
+    // The caller itself (pid 0, single-threaded): through `tasks`, which for the current thread
+    // needs no global threadgroup lock (and so no RCU grace period), unlike cgroup.procs.
+    // (A hybrid host's cgroup2 dir has no `tasks`: "0" to its cgroup.procs moves the caller too.)
+    for (const auto& dir : dirs) {
+        const fs::path tasks = fs::path(dir) / "tasks";
+        const bool by_thread = pid == 0 && ::access(tasks.c_str(), W_OK) == 0;
+        write_text(by_thread ? tasks : fs::path(dir) / "cgroup.procs", std::to_string(pid));
+    }
 }
 
 void V1Cgroup::set_resources(const spec::LinuxResources& r) {

@@ -1,6 +1,9 @@
 // cgroups-v1 driver against the real /sys/fs/cgroup of this (legacy or hybrid) host. Needs root.
 #include <gtest/gtest.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <sys/eventfd.h>
 
 #include <boost/json.hpp>
@@ -93,6 +96,40 @@ TEST_F(CgroupsV1, AppliesResourcesOfEachMountedController) {
     EXPECT_EQ(devices.find("a *:* rwm"), std::string::npos) << devices;
     cg->destroy();
     EXPECT_FALSE(fs::exists("/sys/fs/cgroup/memory/" + base_));
+}
+
+// add_process(0): the calling (single-threaded) process moves itself, through `tasks`; the
+// container's init and exec child join this way.
+TEST_F(CgroupsV1, ProcessJoinsItselfWithPidZero) {
+    auto cg = driver().create(config("/" + base_, nullptr), host_);
+    int done[2];
+    ASSERT_EQ(::pipe(done), 0);
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        char ok = 'y';
+        try {
+            cg->add_process(0);
+        } catch (...) {
+            ok = 'n';
+        }
+        ssize_t ignored = ::write(done[1], &ok, 1);
+        (void)ignored;
+        ::pause();
+        ::_exit(0);
+    }
+    ::close(done[1]);
+    char ok = 0;
+    ASSERT_EQ(::read(done[0], &ok, 1), 1);
+    ::close(done[0]);
+    EXPECT_EQ(ok, 'y');
+    const std::string p = std::to_string(pid);
+    EXPECT_EQ(own_cgroup("memory", p), "/" + base_);
+    EXPECT_EQ(own_cgroup("pids", p), "/" + base_);
+    EXPECT_EQ(cg->pids(), std::vector<pid_t>{pid});
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    cg->destroy();
 }
 
 TEST_F(CgroupsV1, ProcessPlacementFreezePidsKillAndStats) {

@@ -83,6 +83,10 @@ class Cgroup {
 public:
     virtual ~Cgroup() = default;
     // Move a process into the cgroup (every hierarchy). Called before it runs user code.
+    // pid 0 means the calling process itself, which is single-threaded: the core's container
+    // init and exec child join this way. A v1 driver should then write "0" to each `tasks`
+    // file: moving only the current thread skips the kernel's global threadgroup lock, whose
+    // RCU sync costs 1-4 ms (more under load) on every write of another pid to cgroup.procs.
     virtual void add_process(pid_t pid) = 0;
     // Apply resources (create and update). Throws naming the field/controller that failed.
     virtual void set_resources(const spec::LinuxResources& resources) = 0;
