@@ -38,6 +38,13 @@ PODMAN=(podman --runtime "$OCIRUN" --root "$E2E_TMP/storage" --runroot "$E2E_TMP
         --cgroup-manager cgroupfs --events-backend file)
 pm() { timeout --kill-after=5 90 "${PODMAN[@]}" "$@"; }
 
+# podman calls the runtime without --root: it uses its own default (/run/ocirun, /run/runc) and
+# creates it. Removed again at the end when the suite made it and nothing but the seccomp
+# filter cache is in it.
+runtime_root=/run/$(basename "$OCIRUN")
+runtime_root_existed=no
+[[ -e $runtime_root ]] && runtime_root_existed=yes
+
 suite_teardown() {
   # Only this storage's containers and images (not `system reset`, which also touches the host's
   # network configs); the storage's own mounts go below.
@@ -49,6 +56,10 @@ suite_teardown() {
   for d in /sys/fs/cgroup/*/libpod_parent; do
     rmdir "$d/conmon" "$d" 2>/dev/null || true
   done
+  if [[ $runtime_root_existed == no && -d $runtime_root ]] &&
+     [[ -z $(find "$runtime_root" -mindepth 1 -maxdepth 1 ! -name '~seccomp-cache') ]]; then
+    rm -rf "$runtime_root"
+  fi
   if [[ -n ${E2E_KEEP:-} ]]; then e2e_log "kept $E2E_TMP"; else rm -rf "$E2E_TMP"; fi
 }
 trap suite_teardown EXIT
