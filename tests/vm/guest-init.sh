@@ -122,7 +122,18 @@ mount_api_filesystems() {
     ln -sf pts/ptmx /dev/ptmx
     mount -t tmpfs -o mode=1777,nosuid,nodev shm /dev/shm
     mount -t mqueue mqueue /dev/mqueue
+    # A working tree under the host's /tmp (a clone in /tmp) stays visible: set aside before the
+    # guest's own tmpfs covers /tmp, moved back on top of it after.
+    keep=$(cmdline_value ocirun_vm.keep) || keep=
+    if [ -n "$keep" ]; then
+        mkdir -p /run/ocirun-vm/keep
+        mount --bind "$keep" /run/ocirun-vm/keep
+    fi
     mount -t tmpfs -o mode=1777,nosuid,nodev tmp /tmp
+    if [ -n "$keep" ]; then
+        mkdir -p "$keep"
+        mount --move /run/ocirun-vm/keep "$keep"
+    fi
     mkdir -p /run/lock
     # udev makes these on a real host; bash's <(...) needs /dev/fd.
     ln -sfn /proc/self/fd /dev/fd

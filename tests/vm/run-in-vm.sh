@@ -237,8 +237,13 @@ main() {
         # ctest that is itself in the VM): there is nothing to boot.
         exec "${command_argv[@]}"
     fi
+    # The guest mounts its own tmpfs on /tmp; a working tree under the host's /tmp is kept
+    # visible there by a bind of its top directory (guest-init.sh, ocirun_vm.keep).
+    local keep=""
     if [[ $PWD == /tmp || $PWD == /tmp/* ]]; then
-        fail "the working directory $PWD is under /tmp, which the guest replaces with its own tmpfs; run from elsewhere"
+        [[ $PWD != /tmp && $PWD != *[[:space:]]* ]] ||
+            fail "the working directory $PWD must be below /tmp, not /tmp itself, and without spaces"
+        keep=/tmp/$(cut -d/ -f3 <<<"$PWD")  # /tmp/a/b/c -> /tmp/a
     fi
     "$SCRIPT_DIR/install-vm-deps.sh" || fail "installing the VM's packages failed (see above)"
     pick_kernel
@@ -256,6 +261,7 @@ main() {
     cmdline+=" systemd.unified_cgroup_hierarchy=1 cgroup_no_v1=all"
     cmdline+=" mitigations=off tsc=reliable no_timer_check random.trust_cpu=on 8250.nr_uarts=1"
     cmdline+=" ocirun_vm.job=$run_dir/job.sh ${OCIRUN_VM_APPEND:-}"
+    [[ -z $keep ]] || cmdline+=" ocirun_vm.keep=$keep"
 
     # shellcheck disable=SC2054  # commas separate QEMU sub-options, not array elements
     local qemu=(qemu-system-x86_64
