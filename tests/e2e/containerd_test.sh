@@ -127,14 +127,6 @@ task_is() { [[ $(task_status "$1") == "$2" ]]; }
 # The container's v1 cgroup for CONTROLLER: ctr's default cgroupsPath is /<namespace>/<id>.
 cg() { echo "/sys/fs/cgroup/$1/$NS/$2"; }
 
-# in_pty CMD...: runs CMD with a pseudo-terminal as its stdio (util-linux script), so `ctr -t`
-# sees a real tty. script -e returns CMD's exit code.
-in_pty() {
-  local q
-  q=$(printf '%q ' "$@")
-  run script -qefc "$q" /dev/null </dev/null
-  out=${out//$'\r'/}
-}
 
 # ---- scenarios ------------------------------------------------------------------------------
 

@@ -94,12 +94,6 @@ pm_run_detached() {
   cpid=$(pm inspect -f '{{.State.Pid}}' "$name")
 }
 
-# in_pty CMD...: runs CMD with a pseudo-terminal as its stdio (util-linux script), so podman -t
-# sees a real tty and conmon hands the runtime a console socket. script -e returns CMD's status.
-in_pty() {
-  run script -qefc "timeout --kill-after=5 90 $(printf '%q ' "$@")" /dev/null </dev/null
-  out=${out//$'\r'/}
-}
 
 status_of() { pm inspect -f '{{.State.Status}}' "$1" 2>/dev/null; }
 # The container's v1 cgroup for CONTROLLER under podman's cgroupfs manager.

@@ -24,6 +24,16 @@ e2e_require_host() {
   [[ -x $e2e_busybox ]] || { e2e_log "SKIP: $e2e_busybox missing (busybox-static)"; exit 77; }
 }
 
+# in_pty CMD...: runs CMD with a pseudo-terminal as its stdio (util-linux script), so a client's -t
+# sees a real tty; script -e returns CMD's status. script runs its command with $SHELL, so SHELL is
+# set here (the quoting is bash's %q) and CMD is exec'd: it must stay the pty's foreground process
+# group. Under a shell that forks it instead (dash, when SHELL is unset as in CI), `timeout` puts
+# CMD in a background group and podman's raw-mode tcsetattr stops it with SIGTTOU until timeout.
+in_pty() {
+  run env SHELL=/bin/bash script -qefc "exec $(printf '%q ' "$@")" /dev/null </dev/null
+  out=${out//$'\r'/}
+}
+
 # e2e_workdir NAME: creates the suite's private temp dir in $E2E_TMP.
 e2e_workdir() {
   E2E_TMP=$(mktemp -d "/tmp/ocirun-e2e-$1.XXXXXX")
