@@ -1,5 +1,6 @@
 // Resolving a container path (a mount destination, a device, the cwd) inside the rootfs, so that
-// neither absolute symlinks nor ".." in a hostile rootfs can reach the host: a lexical walk with
+// neither absolute symlinks nor ".." in a hostile rootfs can reach the host. A path without
+// symlinks or ".." is one openat2(RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS); any other: a lexical walk with
 // one O_NOFOLLOW openat per component, symlinks expanded relative to the rootfs, and the final
 // open done with openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS).
 #pragma once

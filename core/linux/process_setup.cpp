@@ -113,7 +113,8 @@ void apply_user_and_capabilities(const spec::Process& process, bool in_user_ns) 
     if (cap_set_proc(st.caps) != 0)
         throw sys_error("config.json: process.capabilities: set effective/permitted/inheritable");
 
-    if (cap_reset_ambient() != 0 && errno != EINVAL)
+    // One prctl; libcap's cap_reset_ambient() first asks about every capability (~41 calls).
+    if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL)
         throw sys_error("config.json: process.capabilities.ambient: clear");
     // A cap can only be ambient when it is permitted and inheritable; runc skips the others
     // silently (its default spec lists ambient caps without inheritable ones), and so do we.

@@ -11,8 +11,12 @@
 
 namespace ocirun::cgroups {
 
-std::string read_text(const fs::path& file) {
+namespace {
+
+// The whole file, or nullopt when it does not exist (one open, no separate stat).
+std::optional<std::string> read_if_exists(const fs::path& file) {
     int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && (errno == ENOENT || errno == ENOTDIR)) return std::nullopt;
     if (fd < 0) throw sys_error("open " + file.string());
     std::string out;
     char buf[8192];
@@ -31,19 +35,32 @@ std::string read_text(const fs::path& file) {
     return out;
 }
 
+}  // namespace
+
+std::string read_text(const fs::path& file) {
+    std::optional<std::string> text = read_if_exists(file);
+    if (!text) throw sys_error("open " + file.string(), ENOENT);
+    return std::move(*text);
+}
+
 static std::string trim_right(std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\t')) s.pop_back();
     return s;
 }
 
 std::optional<std::string> read_trimmed_if_exists(const fs::path& file) {
-    std::error_code ec;
-    if (!fs::exists(file, ec)) return std::nullopt;
-    return trim_right(read_text(file));
+    std::optional<std::string> text = read_if_exists(file);
+    if (!text) return std::nullopt;
+    return trim_right(std::move(*text));
 }
 
 void write_text(const fs::path& file, const std::string& value) {
+    if (!write_text_if_exists(file, value)) throw sys_error("open " + file.string(), ENOENT);
+}
+
+bool write_text_if_exists(const fs::path& file, const std::string& value) {
     int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) return false;
     if (fd < 0) throw sys_error("open " + file.string());
     ssize_t n;
     do {
@@ -52,6 +69,7 @@ void write_text(const fs::path& file, const std::string& value) {
     int err = errno;
     ::close(fd);
     if (n < 0) throw sys_error("write \"" + value + "\" to " + file.string(), err);
+    return true;
 }
 
 static std::uint64_t parse_u64(const std::string& text, const fs::path& file) {

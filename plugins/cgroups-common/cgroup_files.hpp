@@ -21,6 +21,8 @@ std::string read_text(const fs::path& file);
 std::optional<std::string> read_trimmed_if_exists(const fs::path& file);
 // Write to an existing control file (no create, no truncate); throws naming file and value.
 void write_text(const fs::path& file, const std::string& value);
+// The same, but a file that does not exist is not an error: returns false.
+bool write_text_if_exists(const fs::path& file, const std::string& value);
 // A single unsigned number; "max" reads as UINT64_MAX.
 std::uint64_t read_u64(const fs::path& file);
 std::uint64_t read_u64_or(const fs::path& file, std::uint64_t fallback);  // fallback if missing

@@ -28,9 +28,8 @@ void V1Cgroup::add_process(pid_t pid) {
     // needs no global threadgroup lock (and so no RCU grace period), unlike cgroup.procs.
     // (A hybrid host's cgroup2 dir has no `tasks`: "0" to its cgroup.procs moves the caller too.)
     for (const auto& dir : dirs) {
-        const fs::path tasks = fs::path(dir) / "tasks";
-        const bool by_thread = pid == 0 && ::access(tasks.c_str(), W_OK) == 0;
-        write_text(by_thread ? tasks : fs::path(dir) / "cgroup.procs", std::to_string(pid));
+        if (pid == 0 && write_text_if_exists(fs::path(dir) / "tasks", "0")) continue;
+        write_text(fs::path(dir) / "cgroup.procs", std::to_string(pid));
     }
 }
 
