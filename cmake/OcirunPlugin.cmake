@@ -8,6 +8,7 @@ function(ocirun_add_plugin name)
   set(target "ocirun_plugin_${name}")
   string(REPLACE "-" "_" target "${target}")
   add_library(${target} MODULE ${P_SOURCES})
+  set_property(GLOBAL APPEND PROPERTY OCIRUN_PLUGIN_TARGETS ${target})
   target_link_libraries(${target} PRIVATE ocirun::sdk ${P_LIBRARIES})
   set_target_properties(${target} PROPERTIES
     PREFIX ""
@@ -15,6 +16,15 @@ function(ocirun_add_plugin name)
     LIBRARY_OUTPUT_DIRECTORY "${OCIRUN_BUILD_PLUGIN_DIR}"
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
-  target_link_options(${target} PRIVATE -Wl,--no-undefined -Wl,-z,defs)
+  if(OCIRUN_STATIC_LIBSTDCXX)
+    # The C++ runtime comes from the ocirun binary, which carries and exports its own copy
+    # (cli/CMakeLists.txt): no libstdc++.so dependency, so loading a plugin does not load it
+    # (libgcc_s, the unwinder, is shared with the binary). Every C++ runtime symbol is left for the loader to bind to the binary; what the
+    # binary keeps every one of them (cmake/plugin_cxx_symbols.cmake).
+    target_link_options(${target} PRIVATE -nodefaultlibs)
+    target_link_libraries(${target} PRIVATE c gcc gcc_s)
+  else()
+    target_link_options(${target} PRIVATE -Wl,--no-undefined -Wl,-z,defs)
+  endif()
   install(TARGETS ${target} LIBRARY DESTINATION "${OCIRUN_PLUGIN_SUBDIR}")
 endfunction()

@@ -57,7 +57,8 @@ ResolvedPath open_without_symlinks(int root_fd, std::string_view path) {
     }
     out.path = join(done);
     struct open_how how {};
-    how.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC;
+    // No O_NOFOLLOW: with it, O_PATH would return the trailing symlink itself instead of ELOOP.
+    how.flags = O_PATH | O_CLOEXEC;
     how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
     const std::string rel = out.path == "/" ? "." : out.path.substr(1);
     out.fd.reset(static_cast<int>(::syscall(SYS_openat2, root_fd, rel.c_str(), &how, sizeof how)));
