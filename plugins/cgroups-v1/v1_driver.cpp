@@ -1,6 +1,7 @@
 // The cgroups-v1 cgroup driver: placement and creation of a container's cgroup on legacy and
 // hybrid hosts, following runc's cgroupfs driver.
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "cgroup_files.hpp"
@@ -45,7 +46,7 @@ public:
         if (!r.unified.empty())
             throw Error("config.json: linux.resources.unified requires cgroup v2 (invalid configuration: "
                         "cannot use unified on cgroup v1)");
-        Layout layout = discover_layout();
+        const Layout& layout = host_layout();
         for (const auto& controller : all_controllers()) {
             if (!controller->wants(r)) continue;
             if (!layout.find(controller->name())) {
@@ -65,7 +66,7 @@ public:
     std::unique_ptr<plugin::Cgroup> create(const plugin::CgroupConfig& config, const plugin::HostContext& host) override {
         validate(config, host);
         Placement placement = resolve_placement(config, host);
-        Layout layout = discover_layout();
+        const Layout& layout = host_layout();
         SavedCgroup saved;
         saved.driver = kDriverName;
         return undo_dirs_on_failure(saved.created, [&]() -> std::unique_ptr<plugin::Cgroup> {
@@ -84,6 +85,14 @@ public:
     }
 
 private:
+    // The host's hierarchies, read once per process (validate and create both need them, and
+    // /proc/self/mountinfo is not cheap to read): they do not change under one ocirun command.
+    const Layout& host_layout() const {
+        if (!layout_) layout_ = discover_layout();
+        return *layout_;
+    }
+    mutable std::optional<Layout> layout_;
+
     static void create_in(const Hierarchy& h, const Placement& placement, SavedCgroup& saved) {
         const std::string relative = h.relative_dir(placement);
         const size_t first_new = saved.created.size();

@@ -9,7 +9,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 iterations=${1:-${ITERATIONS:-30}}
 "$top/scripts/install-deps.sh"
-"$top/scripts/build.sh" "$top/build-bench" -DCMAKE_BUILD_TYPE=Release -DOCIRUN_BUILD_TESTS=OFF -DOCIRUN_SANITIZE=OFF
+"$top/scripts/build.sh" "$top/build-release" -DCMAKE_BUILD_TYPE=Release -DOCIRUN_BUILD_TESTS=OFF -DOCIRUN_SANITIZE=OFF
 work=$(mktemp -d /tmp/ocirun-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ)"
@@ -19,6 +19,6 @@ fi
 exec unshare -m --propagation private -- sh -c '
   if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi
   exec "$0" "$@"' \
-  "$top/build-bench/bin/ocirun_bench" --iterations "$iterations" --work "$work" \
+  "$top/build-release/bin/ocirun_bench" --iterations "$iterations" --work "$work" \
     --scale "${SCALE:-100}" --list-count "${LIST_COUNT:-1000}" \
-    ocirun="$top/build-bench/sbin/ocirun" runc="$(command -v runc)" crun="$(command -v crun)"
+    ocirun="$top/build-release/sbin/ocirun" runc="$(command -v runc)" crun="$(command -v crun)"

@@ -19,6 +19,18 @@
 
 extern char** environ;
 
+const char* ocirun_test_binary() {
+    static const char* const path = std::getenv("OCIRUN_TEST_BINARY") ? std::getenv("OCIRUN_TEST_BINARY")
+                                                                        : OCIRUN_TEST_BUILT_BINARY;
+    return path;
+}
+
+const char* ocirun_test_plugin_dir() {
+    static const char* const path = std::getenv("OCIRUN_TEST_PLUGIN_DIR") ? std::getenv("OCIRUN_TEST_PLUGIN_DIR")
+                                                                            : OCIRUN_TEST_BUILT_PLUGIN_DIR;
+    return path;
+}
+
 namespace ocirun::it {
 namespace {
 

@@ -24,6 +24,11 @@
 #include <string>
 #include <vector>
 
+// The ocirun binary and plugin dir under test (what OCIRUN_TEST_BINARY / OCIRUN_TEST_PLUGIN_DIR
+// expand to): $OCIRUN_TEST_BINARY / $OCIRUN_TEST_PLUGIN_DIR when set, else this build's.
+const char* ocirun_test_binary();
+const char* ocirun_test_plugin_dir();
+
 namespace ocirun::it {
 
 namespace fs = std::filesystem;
