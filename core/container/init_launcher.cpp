@@ -155,6 +155,14 @@ pid_t launch_init(const LaunchRequest& request) {
         if (request.clone_flags & CLONE_NEWUSER) write_id_maps(pid, request);
         if (request.cgroup && !child_joins_cgroup(request)) request.cgroup->add_process(pid);
         linux_init::send_msg(parent_end.get(), linux_init::SyncMsg::kGo);
+        if (request.create_cgroup) {
+            const std::string saved = request.create_cgroup()->save();
+            try {
+                linux_init::send_msg(parent_end.get(), linux_init::SyncMsg::kCgroupReady, saved);
+            } catch (const Error&) {
+                // The init already failed (and said why, or died): the loop below reads that.
+            }
+        }
 
         for (;;) {
             linux_init::SyncMsg msg{};

@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <map>
 #include <string>
 
@@ -22,6 +23,10 @@ struct LaunchRequest {
     int clone_flags = 0;             // CLONE_NEW* of the namespaces to create (no path given)
     bool deny_setgroups = false;     // write "deny" to /proc/PID/setgroups (rootless user ns)
     plugin::Cgroup* cgroup = nullptr;  // may be null: no cgroup driver installed
+    // Instead of `cgroup`: made by this callback right after kGo, while the init prepares its
+    // rootfs, then announced with kCgroupReady (init.deferred_cgroup_driver is set with it).
+    // Throws like the driver's create; the init is then killed and reaped.
+    std::function<plugin::Cgroup*()> create_cgroup;
     // For the seccomp agent's state JSON when the filter has a listener (linux.seccomp.listenerPath).
     std::string container_id;
     std::string bundle;

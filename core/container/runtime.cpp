@@ -185,8 +185,13 @@ CreatePlan plan_create(const CreateOptions& opts, PluginRegistry& plugins, const
             // CLONE_NEWTIME (0x80) sits in clone()'s exit-signal byte; the init unshares it itself
             // (it must write timeOffsets before anything enters the namespace).
             if (*flag == CLONE_NEWTIME) continue;
+            // Likewise CLONE_NEWCGROUP: a cgroup namespace is rooted where its creator is, and
+            // the init only gets into the container's cgroup after clone(); it unshares it then.
+            if (*flag == CLONE_NEWCGROUP) {
+                plan.cgroup_namespace = true;
+                continue;
+            }
             plan.clone_flags |= *flag;
-            if (*flag == CLONE_NEWCGROUP) plan.cgroup_namespace = true;
         }
         if (lx.seccomp) plan.seccomp = compile_syscall_filter(plugins, *lx.seccomp);
         if (plan.seccomp && plan.seccomp->bpf.size() / kBpfInstructionSize > kMaxFilterInstructions)
@@ -279,6 +284,22 @@ Runtime::~Runtime() = default;
 const RuntimeOptions& Runtime::options() const { return impl_->opts; }
 PluginRegistry& Runtime::plugins() { return *impl_->plugins; }
 
+namespace {
+
+// The runtime may make the cgroup after clone(), while the init mounts its rootfs, when the init
+// joins it itself and nothing before its rootfs mounts depends on it: no user namespace (the
+// runtime then moves the init before kGo) and no namespace joined by path (a joined mount
+// namespace would hide the host's /sys/fs/cgroup from the init).
+bool can_defer_cgroup(const CreatePlan& plan) {
+    if (plan.clone_flags & CLONE_NEWUSER) return false;
+    if (!plan.spec.linuxSection) return true;
+    for (const auto& ns : plan.spec.linuxSection->namespaces)
+        if (!ns.path.empty()) return false;
+    return true;
+}
+
+}  // namespace
+
 Container Runtime::create(const CreateOptions& opts) {
     // (1) Everything that can fail without touching the host.
     CreatePlan plan = plan_create(opts, *impl_->plugins, impl_->host);
@@ -302,9 +323,10 @@ Container Runtime::create(const CreateOptions& opts) {
     if (opts.spec) fileio::write_atomic(config_copy, spec::pretty_print(spec::to_json(plan.spec)), false, 0600);
     else fileio::write_atomic(config_copy, fileio::read_file(plan.bundle / "config.json"), false, 0600);
 
-    // (3) Cgroup, when a driver is installed.
+    // (3) Cgroup, when a driver is installed: made now, or (usually) by launch_init while the
+    // init prepares its rootfs, which overlaps the two on a multi-core host.
     std::string driver_name;
-    if (plan.cgroup_driver) {
+    auto create_cgroup = [&]() -> plugin::Cgroup* {
         // The driver removes what it made when this throws.
         try {
             cgroup = plan.cgroup_driver->create(cgroup_config_of(plan, opts.id), impl_->host);
@@ -315,6 +337,11 @@ Container Runtime::create(const CreateOptions& opts) {
             throw Error("create the container's cgroup (config.json: linux.cgroupsPath \"" + path + "\"): " + e.what());
         }
         rollback.set_cgroup(cgroup.get());
+        return cgroup.get();
+    };
+    const bool deferred_cgroup = plan.cgroup_driver && can_defer_cgroup(plan);
+    if (plan.cgroup_driver) {
+        if (!deferred_cgroup) create_cgroup();
         driver_name = plan.cgroup_driver->info().name;
     } else {
         log::debug("no cgroup driver plugin is installed: container " + opts.id + " gets no cgroup");
@@ -345,6 +372,11 @@ Container Runtime::create(const CreateOptions& opts) {
     launch.clone_flags = plan.clone_flags;
     launch.deny_setgroups = launch.init.user_namespace && impl_->host.rootless;
     launch.cgroup = cgroup.get();
+    if (deferred_cgroup) {
+        launch.create_cgroup = create_cgroup;
+        launch.init.deferred_cgroup_driver = plan.cgroup_driver;
+        launch.init.host = &impl_->host;
+    }
     launch.container_id = opts.id;
     launch.bundle = plan.bundle.string();
     launch.annotations = plan.spec.annotations;

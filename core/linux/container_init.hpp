@@ -28,7 +28,7 @@
 namespace ocirun::linux_init {
 
 enum class SyncMsg : std::uint32_t { kGo = 1, kReady = 2, kError = 3, kNotifyFd = 4, kExecPid = 5,
-                             kRunHooks = 6, kHooksDone = 7 };
+                             kRunHooks = 6, kHooksDone = 7, kCgroupReady = 8 };
 
 inline constexpr char kFifoReleased = 0;
 inline constexpr char kFifoHookFailed = 1;
@@ -48,6 +48,11 @@ struct InitRequest {
     // Set when the init joins its cgroup itself, first thing after kGo (cheaper than the
     // runtime moving it: see plugin::Cgroup::add_process); null when the runtime did.
     plugin::Cgroup* join_cgroup = nullptr;
+    // Set instead when the runtime creates the cgroup while this init sets up its rootfs (the
+    // two run on both cores): the init waits for kCgroupReady (the cgroup's saved form), opens
+    // it through this driver and joins it before its first cgroup-dependent step.
+    plugin::CgroupDriver* deferred_cgroup_driver = nullptr;
+    const plugin::HostContext* host = nullptr;
     // For the state JSON the createContainer/startContainer hooks read on stdin.
     std::string container_id;
     std::string bundle;                     // absolute

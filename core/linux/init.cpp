@@ -1,7 +1,8 @@
 // linux_init::run: the ordered child-side sequence between clone() and execve(). Each step lives
 // in its own file (see init_steps.hpp); this file only decides the order, which matters:
 //   kGo (maps written, in the cgroup) -> join path namespaces -> become root of the user ns
-//   -> hostname -> mounts (rootfs, spec mounts, /dev) -> prestart/createRuntime hooks (in the
+//   -> hostname -> mounts (rootfs; [kCgroupReady: join the cgroup the runtime made meanwhile];
+//   spec mounts, /dev) -> prestart/createRuntime hooks (in the
 //   runtime, kRunHooks) -> createContainer hooks -> pivot_root -> terminal -> sysctl
 //   -> readonly/masked paths -> read-only root -> process attributes -> user, caps
 //   -> no_new_privs -> exec lookup -> kReady -> exec fifo -> startContainer hooks -> close fds
@@ -40,6 +41,18 @@ void wait_for_go(int sync_fd) {
                     std::to_string(static_cast<unsigned>(msg)));
 }
 
+// The runtime made the cgroup while we prepared the rootfs: its saved form comes with
+// kCgroupReady. No process of the container has run yet, so joining now is as good as first.
+void join_deferred_cgroup(const InitRequest& r) {
+    SyncMsg msg{};
+    std::string saved;
+    if (!recv_msg(r.sync_fd, msg, saved)) ::_exit(1);  // the runtime went away (its create failed)
+    if (msg != SyncMsg::kCgroupReady)
+        throw Error("sync: expected kCgroupReady from the runtime, got message " +
+                    std::to_string(static_cast<unsigned>(msg)));
+    r.deferred_cgroup_driver->open(saved, *r.host)->add_process(0);
+}
+
 void become_root_in_user_ns() {
     if (::setresgid(0, 0, 0) != 0)
         throw sys_error("config.json: linux.gidMappings: setresgid(0) in the user namespace (is gid 0 mapped?)");
@@ -47,20 +60,14 @@ void become_root_in_user_ns() {
         throw sys_error("config.json: linux.uidMappings: setresuid(0) in the user namespace (is uid 0 mapped?)");
 }
 
-bool same_ns(const char* a, const char* b) {
-    struct stat sa {}, sb {};
-    return ::stat(a, &sa) == 0 && ::stat(b, &sb) == 0 && sa.st_ino == sb.st_ino && sa.st_dev == sb.st_dev;
-}
-
-// A new cgroup namespace must be rooted at the container's cgroup, which the parent only joins
-// us to after clone(); so when we are still in the parent's, it is unshared here, after kGo.
+// A new cgroup namespace is rooted where its creator is, so it is made here, once we are in
+// the container's cgroup (the runtime never passes CLONE_NEWCGROUP to clone()).
 void enter_new_cgroup_ns(const spec::Spec& spec) {
     if (!spec.linuxSection) return;
     for (const auto& ns : spec.linuxSection->namespaces) {
         if (ns.type != "cgroup" || !ns.path.empty()) continue;
-        const std::string parent = "/proc/" + std::to_string(::getppid()) + "/ns/cgroup";
-        if (same_ns("/proc/self/ns/cgroup", parent.c_str()) && ::unshare(CLONE_NEWCGROUP) != 0)
-            throw sys_error("config.json: linux.namespaces (cgroup): unshare");
+        if (::unshare(CLONE_NEWCGROUP) != 0) throw sys_error("config.json: linux.namespaces (cgroup): unshare");
+        return;
     }
 }
 
@@ -134,12 +141,14 @@ void run_steps(const InitRequest& r) {
     const spec::Process& process = *spec.process;
 
     wait_for_go(r.sync_fd);
-    if (r.join_cgroup) r.join_cgroup->add_process(0);  // before anything else runs here
-    apply_initial_cpu_affinity(process);
+    if (!r.deferred_cgroup_driver) {
+        if (r.join_cgroup) r.join_cgroup->add_process(0);  // before anything else runs here
+        apply_initial_cpu_affinity(process);  // after the join: a cpuset would reset it
+    }
     const bool joined_user = join_path_namespaces(spec);
     const bool in_user_ns = r.user_namespace || joined_user;
     if (in_user_ns) become_root_in_user_ns();
-    enter_new_cgroup_ns(spec);
+    if (!r.deferred_cgroup_driver) enter_new_cgroup_ns(spec);
     enter_new_time_namespace(spec);
     set_names(spec);
 
@@ -150,6 +159,12 @@ void run_steps(const InitRequest& r) {
 
     {
         UniqueFd root = prepare_rootfs(spec, r.rootfs);
+        if (r.deferred_cgroup_driver) {
+            // Nothing so far depended on the cgroup; the cgroup mount and namespace below do.
+            join_deferred_cgroup(r);
+            apply_initial_cpu_affinity(process);
+            enter_new_cgroup_ns(spec);
+        }
         mount_spec_mounts(spec, root.get(), r);
         const bool setup_dev = !dev_is_bind_mounted(spec);
         if (setup_dev) {

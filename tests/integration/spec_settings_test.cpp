@@ -591,3 +591,24 @@ TEST(SpecSettings, JoiningAnotherContainersNamespaceByPath) {
     ocirun({"delete", "--force", first_id});
     EXPECT_EQ(it::leftovers(ocirun, first_id, first), kNothing);
 }
+
+// ---------------------------------------------------------------- cgroup namespace
+
+// A private cgroup namespace is rooted at the container's own cgroup, as with runc: the
+// container sees "/" as its cgroup in every hierarchy and, in its cgroup mount, only itself.
+TEST(SpecSettings, CgroupNamespaceIsRootedAtTheContainersCgroup) {
+    it::Bundle bundle;
+    bundle.remove_namespace("cgroup");
+    json::object cgroup_ns;
+    cgroup_ns["type"] = "cgroup";
+    linux_of(bundle)["namespaces"].as_array().push_back(cgroup_ns);
+    bundle.save();
+    const std::string script = "cut -d: -f3 /proc/self/cgroup | sort -u; cat /sys/fs/cgroup/pids/tasks";
+    auto r = run_script(bundle, script, "set-cgns");
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_EQ(r.out, "/\n1\n") << r.describe();
+    it::Runner runc = it::Runner::runc();
+    auto oracle = run_in(runc, bundle, script, "set-cgns-runc");
+    ASSERT_EQ(oracle.exit_code, 0) << oracle.describe();
+    EXPECT_EQ(r.out, oracle.out) << "runc differs";
+}
