@@ -3,7 +3,8 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/stream_parser.hpp>
 #include <cctype>
-#include <charconv>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 
 #include "ocirun/error.hpp"
@@ -42,10 +43,15 @@ std::string describe(const json::value& v) {
     constexpr std::size_t kMax = 60;
     std::string s;
     if (v.is_double()) {
-        // Shortest form ("1.5"), not Boost's "1.5E0".
+        // Shortest form that reads back the same ("1.5"), not Boost's "1.5E0". (Not
+        // std::to_chars: its floating-point part pulls libm into every ocirun start.)
+        const double d = v.get_double();
         char buf[64];
-        auto res = std::to_chars(buf, buf + sizeof buf, v.get_double());
-        s.assign(buf, res.ptr);
+        for (int precision = 1; precision <= 17; ++precision) {
+            std::snprintf(buf, sizeof buf, "%.*g", precision, d);
+            if (std::strtod(buf, nullptr) == d) break;
+        }
+        s = buf;
         // 1.0 must not read as the integer 1 in an "expected an integer" message.
         if (s.find_first_of(".eEin") == std::string::npos) s += ".0";
     } else {
