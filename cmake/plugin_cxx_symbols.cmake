@@ -1,4 +1,5 @@
-# cmake -P plugin_cxx_symbols.cmake -DNM=... -DSTDCXX=libstdc++.so -DPLUGINS="a.so;b.so" -DOUTPUT=file
+# cmake -P plugin_cxx_symbols.cmake -DNM=... -DSTDCXX=libstdc++.so -DCORE=libocirun.a
+#         -DPLUGINS="a.so;b.so" -DOUTPUT=file
 #
 # With OCIRUN_STATIC_LIBSTDCXX the plugins take their C++ runtime symbols from the ocirun binary
 # (cli/CMakeLists.txt). A static link only keeps the parts of libstdc++ that the binary itself
@@ -6,18 +7,25 @@
 # flags (-Wl,--undefined=SYMBOL) that make the binary carry it, and a dynamic list (OUTPUT.list,
 # named in the flags) that exports exactly those: a plugin that starts using something new can
 # never fail to load with "undefined symbol", and the binary's symbol table stays small.
+# What the binary can lend: libstdc++ (-static-libstdc++) and the core library (CORE, e.g. its
+# compiled-in Boost.JSON, which the cgroup drivers then need not carry).
 execute_process(COMMAND ${NM} -D --defined-only ${STDCXX} OUTPUT_VARIABLE defined_text
                 RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "${NM} failed on ${STDCXX}")
 endif()
-string(REGEX MATCHALL "[^\n]+" defined_lines "${defined_text}")
+execute_process(COMMAND ${NM} --defined-only ${CORE} OUTPUT_VARIABLE core_text RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${NM} failed on ${CORE}")
+endif()
+string(REGEX MATCHALL "[^\n]+" defined_lines "${defined_text}\n${core_text}")
 set(runtime_symbols)
 foreach(line IN LISTS defined_lines)
-  if(line MATCHES "^[0-9a-f]+ [A-Za-z] ([^@ ]+)")
+  if(line MATCHES "^[0-9a-f]+ [TtWVDRBu] ([^@ ]+)")
     list(APPEND runtime_symbols "${CMAKE_MATCH_1}")
   endif()
 endforeach()
+list(REMOVE_DUPLICATES runtime_symbols)
 
 set(needed)
 foreach(plugin IN LISTS PLUGINS)
