@@ -1,8 +1,8 @@
 // linux_init::run: the ordered child-side sequence between clone() and execve(). Each step lives
 // in its own file (see init_steps.hpp); this file only decides the order, which matters:
 //   kGo (maps written, in the cgroup) -> join path namespaces -> become root of the user ns
-//   -> hostname -> mounts (rootfs; [kCgroupReady: join the cgroup the runtime made meanwhile];
-//   spec mounts, /dev) -> prestart/createRuntime hooks (in the
+//   -> hostname -> mounts (rootfs, spec mounts [kCgroupReady: join the cgroup the runtime made
+//   meanwhile, before the cgroup mount], /dev) -> prestart/createRuntime hooks (in the
 //   runtime, kRunHooks) -> createContainer hooks -> pivot_root -> terminal -> sysctl
 //   -> readonly/masked paths -> read-only root -> process attributes -> user, caps
 //   -> no_new_privs -> exec lookup -> kReady -> exec fifo -> startContainer hooks -> close fds
@@ -159,13 +159,19 @@ void run_steps(const InitRequest& r) {
 
     {
         UniqueFd root = prepare_rootfs(spec, r.rootfs);
-        if (r.deferred_cgroup_driver) {
-            // Nothing so far depended on the cgroup; the cgroup mount and namespace below do.
+        // The cgroup the runtime made meanwhile: joined as late as possible (so that the two
+        // overlap the most), before the first step that depends on it: the cgroup mount, or
+        // else right after the mounts (devices, hooks and the process come later).
+        bool cgroup_joined = false;
+        auto join_cgroup = [&] {
+            if (!r.deferred_cgroup_driver || cgroup_joined) return;
+            cgroup_joined = true;
             join_deferred_cgroup(r);
             apply_initial_cpu_affinity(process);
             enter_new_cgroup_ns(spec);
-        }
-        mount_spec_mounts(spec, root.get(), r);
+        };
+        mount_spec_mounts(spec, root.get(), r, join_cgroup);
+        join_cgroup();
         const bool setup_dev = !dev_is_bind_mounted(spec);
         if (setup_dev) {
             create_default_devices(root.get(), in_user_ns);

@@ -3,6 +3,7 @@
 // turns it into kError. All fds opened here are O_CLOEXEC so nothing leaks into the container.
 #pragma once
 
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -22,7 +23,10 @@ void enter_new_time_namespace(const spec::Spec& spec);
 // rootfs.cpp — mount propagation of "/", the rootfs bind onto itself, the spec mounts.
 // Returns an O_PATH fd of the rootfs mount (the one later pivoted into).
 UniqueFd prepare_rootfs(const spec::Spec& spec, const std::string& rootfs);
-void mount_spec_mounts(const spec::Spec& spec, int root_fd, const InitRequest& request);
+// `before_cgroup_mount` runs once, before the first mount of type "cgroup" (which shows the
+// caller's own cgroup, so the caller must be in it by then).
+void mount_spec_mounts(const spec::Spec& spec, int root_fd, const InitRequest& request,
+                       const std::function<void()>& before_cgroup_mount = {});
 // True when the spec bind-mounts something over /dev (then runc leaves /dev alone).
 bool dev_is_bind_mounted(const spec::Spec& spec);
 

@@ -214,9 +214,15 @@ UniqueFd prepare_rootfs(const spec::Spec& spec, const std::string& rootfs) {
     return fd;
 }
 
-void mount_spec_mounts(const spec::Spec& spec, int root_fd, const InitRequest& request) {
+void mount_spec_mounts(const spec::Spec& spec, int root_fd, const InitRequest& request,
+                       const std::function<void()>& before_cgroup_mount) {
+    bool cgroup_mount_seen = false;
     for (std::size_t i = 0; i < spec.mounts.size(); ++i) {
         const spec::Mount& m = spec.mounts[i];
+        if (m.type == "cgroup" && !cgroup_mount_seen) {
+            cgroup_mount_seen = true;
+            if (before_cgroup_mount) before_cgroup_mount();
+        }
         const std::string dest = clean_destination(m.destination);
         const std::string where = "config.json: mounts[" + std::to_string(i) + "] (" + m.destination + ")";
         try {
