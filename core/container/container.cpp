@@ -109,6 +109,10 @@ spec::Hooks stored_hooks(const state::StoredState& st) {
     return config.hooks ? std::move(*config.hooks) : spec::Hooks{};
 }
 
+spec::Hooks hooks_of(const ContainerRecord& rec, const state::StoredState& st) {
+    return rec.hooks ? *rec.hooks : stored_hooks(st);
+}
+
 container::HookState hook_state(const state::StoredState& st, const char* status, pid_t pid) {
     container::HookState hs;
     hs.id = st.id;
@@ -121,10 +125,10 @@ container::HookState hook_state(const state::StoredState& st, const char* status
 
 // Like runc: cgroup and state go first, then the poststop hooks, whose failures only warn
 // (runtime-spec: the remaining hooks and the delete still go on).
-void remove_container(Locked& l) {
+void remove_container(Locked& l, const ContainerRecord& rec) {
     std::vector<spec::Hook> poststop;
     try {
-        poststop = stored_hooks(l.st).poststop;
+        poststop = hooks_of(rec, l.st).poststop;
     } catch (const std::exception& e) {
         log::warn(std::string("poststop hooks not run: ") + e.what());
     }
@@ -187,7 +191,7 @@ void release_init(Locked& l, ContainerRecord& rec, UniqueFd& released_fifo) {
 }
 
 void run_poststart_hooks(ContainerRecord& rec, const state::StoredState& st, int released_fifo) {
-    const std::vector<spec::Hook> poststart = stored_hooks(st).poststart;
+    const std::vector<spec::Hook> poststart = hooks_of(rec, st).poststart;
     if (poststart.empty()) return;
     // runtime-spec: poststart runs after process.args started. A failed startContainer hook
     // already ended the init (its error went to the container's stderr); runc's start still
@@ -271,7 +275,7 @@ void Container::destroy(bool force) {
                             to_string(l.status));
             kill_everything(l);
     }
-    remove_container(l);
+    remove_container(l, *rec_);
 }
 
 void Container::pause() {

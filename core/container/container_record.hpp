@@ -4,8 +4,10 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "ocirun/plugin.hpp"
+#include "ocirun/spec.hpp"
 #include "plugin/registry.hpp"
 #include "state/state_store.hpp"
 
@@ -18,6 +20,9 @@ struct ContainerRecord {
     plugin::HostContext host;
     bool is_parent = false;                       // this process cloned the init
     state::StoredState cached;                    // last state.json seen (for id/init_pid)
+    // The bundle's hooks, when this process created the container (`run`): start and delete
+    // then need not parse the stored config.json copy again. Else read from that copy.
+    std::optional<spec::Hooks> hooks;
 };
 
 }  // namespace ocirun

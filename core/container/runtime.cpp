@@ -421,6 +421,7 @@ Container Runtime::create(const CreateOptions& opts) {
 
     auto rec = impl_->record(opts.id, true);
     rec->cached = st;
+    rec->hooks = plan.spec.hooks ? *plan.spec.hooks : spec::Hooks{};
     return Container(std::move(rec));
 }
 
