@@ -36,10 +36,10 @@ std::string join(const std::vector<std::string>& parts) {
 }
 
 // openat2 with RESOLVE_IN_ROOT: the kernel's own guarantee that resolution stays under root_fd.
-int open_in_root(int root_fd, const std::string& path, int flags) {
+int open_in_root(int root_fd, const std::string& path, int flags, unsigned long long extra_resolve = 0) {
     struct open_how how {};
     how.flags = static_cast<unsigned long long>(flags | O_CLOEXEC);
-    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | extra_resolve;
     std::string rel = path == "/" ? "." : path.substr(1);
     return static_cast<int>(::syscall(SYS_openat2, root_fd, rel.c_str(), &how, sizeof how));
 }
@@ -56,12 +56,8 @@ ResolvedPath open_without_symlinks(int root_fd, std::string_view path) {
         if (name != ".") done.push_back(std::move(name));
     }
     out.path = join(done);
-    struct open_how how {};
     // No O_NOFOLLOW: with it, O_PATH would return the trailing symlink itself instead of ELOOP.
-    how.flags = O_PATH | O_CLOEXEC;
-    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-    const std::string rel = out.path == "/" ? "." : out.path.substr(1);
-    out.fd.reset(static_cast<int>(::syscall(SYS_openat2, root_fd, rel.c_str(), &how, sizeof how)));
+    out.fd.reset(open_in_root(root_fd, out.path, O_PATH, RESOLVE_NO_SYMLINKS));
     return out;
 }
 

@@ -13,10 +13,11 @@ namespace ocirun::cgroups {
 
 namespace {
 
-// The whole file, or nullopt when it does not exist (one open, no separate stat).
-std::optional<std::string> read_if_exists(const fs::path& file) {
+// The whole file (one open, no separate stat). With `missing_ok`, nullopt when it does not
+// exist; any other failure throws with its own errno.
+std::optional<std::string> read_whole(const fs::path& file, bool missing_ok) {
     int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0 && (errno == ENOENT || errno == ENOTDIR)) return std::nullopt;
+    if (fd < 0 && missing_ok && (errno == ENOENT || errno == ENOTDIR)) return std::nullopt;
     if (fd < 0) throw sys_error("open " + file.string());
     std::string out;
     char buf[8192];
@@ -38,9 +39,7 @@ std::optional<std::string> read_if_exists(const fs::path& file) {
 }  // namespace
 
 std::string read_text(const fs::path& file) {
-    std::optional<std::string> text = read_if_exists(file);
-    if (!text) throw sys_error("open " + file.string(), ENOENT);
-    return std::move(*text);
+    return std::move(*read_whole(file, false));
 }
 
 static std::string trim_right(std::string s) {
@@ -49,7 +48,7 @@ static std::string trim_right(std::string s) {
 }
 
 std::optional<std::string> read_trimmed_if_exists(const fs::path& file) {
-    std::optional<std::string> text = read_if_exists(file);
+    std::optional<std::string> text = read_whole(file, true);
     if (!text) return std::nullopt;
     return trim_right(std::move(*text));
 }

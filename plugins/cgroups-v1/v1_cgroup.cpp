@@ -1,7 +1,5 @@
 #include "v1_cgroup.hpp"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <set>
 #include <thread>
