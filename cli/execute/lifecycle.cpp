@@ -1,4 +1,5 @@
 // create, run, start, kill, delete.
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -9,11 +10,26 @@
 #include "ocirun/ocirun.hpp"
 #include "output/signal_names.hpp"
 #include "spec/spec_json.hpp"
+#include "util/file_io.hpp"
 #include "util/log.hpp"
 #include "util/unique_fd.hpp"
 
 namespace ocirun::cli {
 namespace {
+
+// The bundle's config.json, read and parsed once: for runc's console-socket checks here and for
+// create (which then neither reads nor parses it again). Unreadable or invalid configs are left
+// to create, which reports them in its own order.
+void preload_bundle_config(CreateOptions& opts) {
+    try {
+        std::string text = fileio::read_file(std::filesystem::path(opts.bundle) / "config.json");
+        opts.spec = spec::parse_config(text, "config.json");
+        opts.spec_json = std::move(text);
+    } catch (const std::exception&) {
+        opts.spec.reset();
+        opts.spec_json.clear();
+    }
+}
 
 CreateOptions create_options(const CreateCommand& cmd) {
     CreateOptions opts;
@@ -24,6 +40,7 @@ CreateOptions create_options(const CreateCommand& cmd) {
     opts.no_pivot = cmd.no_pivot;
     opts.no_new_keyring = cmd.no_new_keyring;
     opts.preserve_fds = cmd.preserve_fds;
+    preload_bundle_config(opts);
     apply_socket_activation(opts);  // LISTEN_FDS/LISTEN_PID, like runc
     return opts;
 }
@@ -33,15 +50,8 @@ CreateOptions create_options(const CreateCommand& cmd) {
     throw Error(prefix + e.what());
 }
 
-// process.terminal of the bundle, for runc's console-socket checks; unreadable configs are left
-// to create, which reports them in its own order.
 bool bundle_wants_terminal(const CreateOptions& opts) {
-    try {
-        const spec::Spec spec = spec::load_bundle_config(opts.bundle);
-        return spec.process && spec.process->terminal;
-    } catch (const std::exception&) {
-        return false;
-    }
+    return opts.spec && opts.spec->process && opts.spec->process->terminal;
 }
 
 // Takes the pty master a foreground run's init sent over its socketpair and sizes it like the
@@ -84,6 +94,7 @@ int execute_run(const GlobalOptions& g, const RunCommand& cmd) {
     try {
         Runtime rt(runtime_options(g));
         CreateOptions opts = create_options(cmd.create);
+        opts.start_after_create = true;
         const bool terminal = bundle_wants_terminal(opts);
         container::check_console_socket_use(terminal, cmd.detach, opts.console_socket);
         // Foreground with a pty and no socket: the init sends its master to us (terminal_proxy).

@@ -50,6 +50,7 @@ inline void apply_socket_activation(CreateOptions& opts) {
         spec.process->env.push_back("LISTEN_PID=1");
     }
     opts.spec = std::move(spec);
+    opts.spec_json.clear();  // the stored copy is serialized from the changed spec
     opts.preserve_fds += n;
 }
 

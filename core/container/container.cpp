@@ -190,13 +190,32 @@ void release_init(Locked& l, ContainerRecord& rec, UniqueFd& released_fifo) {
     released_fifo = std::move(fd);
 }
 
-void run_poststart_hooks(ContainerRecord& rec, const state::StoredState& st, int released_fifo) {
+// start_after_create: release the init with kStart on the sync socket create kept.
+void release_init_over_sync(UniqueFd& sync) {
+    try {
+        linux_init::send_msg(sync.get(), linux_init::SyncMsg::kStart);
+    } catch (const Error&) {
+        throw Error("container init exited before start could release it");
+    }
+}
+
+// The sync socket's EOF (close-on-exec in the init) once process.args runs, or kError when a
+// startContainer hook failed. Returns true once process.args runs.
+bool wait_for_process_exec_on_sync(int sync_fd) {
+    linux_init::SyncMsg msg{};
+    std::string text;
+    return !linux_init::recv_msg(sync_fd, msg, text);
+}
+
+// `exec_started` blocks until process.args runs (true) or a startContainer hook failed (false).
+template <typename ExecStarted>
+void run_poststart_hooks(ContainerRecord& rec, const state::StoredState& st, ExecStarted exec_started) {
     const std::vector<spec::Hook> poststart = hooks_of(rec, st).poststart;
     if (poststart.empty()) return;
     // runtime-spec: poststart runs after process.args started. A failed startContainer hook
     // already ended the init (its error went to the container's stderr); runc's start still
     // succeeds then, and there is nothing for poststart to follow.
-    if (!wait_for_process_exec(released_fifo)) return;
+    if (!exec_started()) return;
     try {
         container::run_hooks(poststart, hook_state(st, "running", st.init_pid));
     } catch (...) {
@@ -237,6 +256,13 @@ ContainerState Container::state() const {
 }
 
 void Container::start() {
+    if (rec_->start_socket) {
+        // Created by this process for start (run): state.json already says started.
+        UniqueFd sync = std::move(rec_->start_socket);
+        release_init_over_sync(sync);
+        run_poststart_hooks(*rec_, rec_->cached, [&] { return wait_for_process_exec_on_sync(sync.get()); });
+        return;
+    }
     UniqueFd released_fifo;
     state::StoredState st;
     {
@@ -245,7 +271,7 @@ void Container::start() {
         release_init(l, *rec_, released_fifo);
         st = l.st;
     }
-    run_poststart_hooks(*rec_, st, released_fifo.get());
+    run_poststart_hooks(*rec_, st, [&] { return wait_for_process_exec(released_fifo.get()); });
 }
 
 void Container::kill(const KillOptions& opts) {

@@ -10,6 +10,7 @@
 #include "ocirun/spec.hpp"
 #include "plugin/registry.hpp"
 #include "state/state_store.hpp"
+#include "util/unique_fd.hpp"
 
 namespace ocirun {
 
@@ -23,6 +24,9 @@ struct ContainerRecord {
     // The bundle's hooks, when this process created the container (`run`): start and delete
     // then need not parse the stored config.json copy again. Else read from that copy.
     std::optional<spec::Hooks> hooks;
+    // CreateOptions::start_after_create: the parent end of the init's sync socket, which start()
+    // sends kStart on (no exec fifo then).
+    UniqueFd start_socket;
 };
 
 }  // namespace ocirun

@@ -1,5 +1,6 @@
 #include "container/init_launcher.hpp"
 
+#include <fcntl.h>
 #include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
@@ -132,6 +133,12 @@ pid_t launch_init(const LaunchRequest& request) {
     if (rc < 0) throw sys_error("clone the container init");
     if (rc == 0) {
         linux_init::InitRequest init = request.init;
+        // Kept open until execve with start_on_sync: never inside the preserved fds' range.
+        if (request.init.start_on_sync && static_cast<unsigned>(child_end.get()) < 3 + request.init.preserve_fds) {
+            int moved = ::fcntl(child_end.get(), F_DUPFD_CLOEXEC, static_cast<int>(3 + request.init.preserve_fds));
+            if (moved < 0) ::_exit(1);
+            child_end = UniqueFd(moved);
+        }
         init.sync_fd = child_end.get();
         if (child_joins_cgroup(request)) init.join_cgroup = request.cgroup;
         if (request.exec_fifo_fd >= 0) init.exec_fifo = "/proc/self/fd/" + std::to_string(request.exec_fifo_fd);
@@ -163,6 +170,7 @@ pid_t launch_init(const LaunchRequest& request) {
                 // The init already failed (and said why, or died): the loop below reads that.
             }
         }
+        if (request.while_init_sets_up) request.while_init_sets_up(pid);
 
         for (;;) {
             linux_init::SyncMsg msg{};
@@ -173,6 +181,7 @@ pid_t launch_init(const LaunchRequest& request) {
             UniqueFd received(received_fd);
             switch (msg) {
                 case linux_init::SyncMsg::kReady:
+                    if (request.keep_sync_socket) *request.keep_sync_socket = std::move(parent_end);
                     return pid;
                 case linux_init::SyncMsg::kError:
                     throw Error(text.empty() ? "container init failed without a message" : text);

@@ -11,6 +11,7 @@
 #include "linux/container_init.hpp"
 #include "ocirun/plugin.hpp"
 #include "ocirun/spec.hpp"
+#include "util/unique_fd.hpp"
 
 namespace ocirun::container {
 
@@ -27,13 +28,20 @@ struct LaunchRequest {
     // rootfs, then announced with kCgroupReady (init.deferred_cgroup_driver is set with it).
     // Throws like the driver's create; the init is then killed and reaped.
     std::function<plugin::Cgroup*()> create_cgroup;
+    // With init.start_on_sync: receives the parent end of the sync socket at kReady, for
+    // Container::start to send kStart on (and to see the init's exec as its EOF).
+    UniqueFd* keep_sync_socket = nullptr;
+    // Called with the init's pid once kGo (and kCgroupReady) went out, while the init sets up:
+    // work of the runtime's that may overlap with it. Throws: the init is killed and reaped.
+    std::function<void(pid_t)> while_init_sets_up;
     // For the seccomp agent's state JSON when the filter has a listener (linux.seccomp.listenerPath).
     std::string container_id;
     std::string bundle;
     std::map<std::string, std::string> annotations;
 };
 
-// Returns the init's host pid once it sent kReady (it then blocks on the exec fifo).
+// Returns the init's host pid once it sent kReady (it then blocks on the exec fifo, or waits
+// for kStart).
 // On kError, EOF or any parent-side failure the child is killed and reaped and Error is thrown:
 // nothing of the process is left.
 pid_t launch_init(const LaunchRequest& request);

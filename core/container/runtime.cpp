@@ -72,6 +72,7 @@ std::string go_errno_text(int err) {
 // Everything decided from the spec before anything is created on the host.
 struct CreatePlan {
     spec::Spec spec;
+    std::string config_json;  // stored as the container's copy of config.json
     fs::path bundle;
     fs::path rootfs;
     int clone_flags = 0;
@@ -162,7 +163,17 @@ CreatePlan plan_create(const CreateOptions& opts, PluginRegistry& plugins, const
     plan.bundle = fs::absolute(opts.bundle.empty() ? fs::path(".") : fs::path(opts.bundle)).lexically_normal();
     if (plan.bundle.has_parent_path() && !plan.bundle.has_filename() && plan.bundle != plan.bundle.root_path())
         plan.bundle = plan.bundle.parent_path();  // "/b/" -> "/b", as runc prints it
-    plan.spec = opts.spec ? *opts.spec : spec::load_bundle_config(plan.bundle);
+    if (opts.spec) {
+        plan.spec = *opts.spec;
+        plan.config_json = opts.spec_json.empty() ? spec::pretty_print(spec::to_json(plan.spec)) : opts.spec_json;
+    } else {
+        const fs::path file = plan.bundle / "config.json";
+        auto text = fileio::read_file_if_exists(file);
+        // runc's wording, so scripts matching it keep working.
+        if (!text) throw Error("JSON specification file " + file.string() + " not found");
+        plan.spec = spec::parse_config(*text, "config.json");
+        plan.config_json = std::move(*text);
+    }
     spec::validate(plan.spec);
     if (!plan.spec.process) throw Error("config.json: process: required to create a container");
     if (!plan.spec.root || plan.spec.root->path.empty())
@@ -289,8 +300,10 @@ namespace {
 // The runtime may make the cgroup after clone(), while the init mounts its rootfs, when the init
 // joins it itself and nothing before its rootfs mounts depends on it: no user namespace (the
 // runtime then moves the init before kGo) and no namespace joined by path (a joined mount
-// namespace would hide the host's /sys/fs/cgroup from the init).
-bool can_defer_cgroup(const CreatePlan& plan) {
+// namespace would hide the host's /sys/fs/cgroup from the init). The same containers let the
+// init unshare its namespaces itself (all but the pid namespace, which only clone() can enter):
+// with a user namespace, or namespaces joined in between, their order and owners matter.
+bool is_simple_launch(const CreatePlan& plan) {
     if (plan.clone_flags & CLONE_NEWUSER) return false;
     if (!plan.spec.linuxSection) return true;
     for (const auto& ns : plan.spec.linuxSection->namespaces)
@@ -320,8 +333,7 @@ Container Runtime::create(const CreateOptions& opts) {
         rollback.set_poststop(plan.spec.hooks->poststop, std::move(stopped));
     }
     const fs::path config_copy = dir.path() / "config.json";
-    if (opts.spec) fileio::write_atomic(config_copy, spec::pretty_print(spec::to_json(plan.spec)), false, 0600);
-    else fileio::write_atomic(config_copy, fileio::read_file(plan.bundle / "config.json"), false, 0600);
+    fileio::write_atomic(config_copy, plan.config_json, false, 0600);
 
     // (3) Cgroup, when a driver is installed: made now, or (usually) by launch_init while the
     // init prepares its rootfs, which overlaps the two on a multi-core host.
@@ -339,7 +351,7 @@ Container Runtime::create(const CreateOptions& opts) {
         rollback.set_cgroup(cgroup.get());
         return cgroup.get();
     };
-    const bool deferred_cgroup = plan.cgroup_driver && can_defer_cgroup(plan);
+    const bool deferred_cgroup = plan.cgroup_driver && is_simple_launch(plan);
     if (plan.cgroup_driver) {
         if (!deferred_cgroup) create_cgroup();
         driver_name = plan.cgroup_driver->info().name;
@@ -347,18 +359,21 @@ Container Runtime::create(const CreateOptions& opts) {
         log::debug("no cgroup driver plugin is installed: container " + opts.id + " gets no cgroup");
     }
 
-    // (4) Exec fifo (the init blocks on it until start) and the console socket.
-    const fs::path fifo = dir.path() / container::kExecFifoName;
-    if (::mkfifo(fifo.c_str(), 0622) != 0) throw sys_error("mkfifo " + fifo.string());
-    if (::chmod(fifo.c_str(), 0622) != 0) throw sys_error("chmod " + fifo.string());  // undo umask
-    UniqueFd fifo_path_fd(::open(fifo.c_str(), O_PATH | O_CLOEXEC));
-    if (!fifo_path_fd) throw sys_error("open " + fifo.string());
+    // (4) Exec fifo (the init blocks on it until start), unless start follows in this process.
+    UniqueFd fifo_path_fd;
+    if (!opts.start_after_create) {
+        const fs::path fifo = dir.path() / container::kExecFifoName;
+        if (::mkfifo(fifo.c_str(), 0622) != 0) throw sys_error("mkfifo " + fifo.string());
+        if (::chmod(fifo.c_str(), 0622) != 0) throw sys_error("chmod " + fifo.string());  // undo umask
+        fifo_path_fd = UniqueFd(::open(fifo.c_str(), O_PATH | O_CLOEXEC));
+        if (!fifo_path_fd) throw sys_error("open " + fifo.string());
+    }
 
     // (5)+(6) Clone the init and run the handshake.
     container::LaunchRequest launch;
     launch.init.spec = &plan.spec;
     launch.init.rootfs = plan.rootfs.string();
-    launch.init.exec_fifo = fifo.string();
+    launch.init.start_on_sync = opts.start_after_create;
     launch.init.console_socket_fd = console ? console.get() : -1;
     launch.init.preserve_fds = opts.preserve_fds;
     launch.init.no_pivot = opts.no_pivot;
@@ -370,6 +385,10 @@ Container Runtime::create(const CreateOptions& opts) {
     launch.init.bundle = plan.bundle.string();
     launch.exec_fifo_fd = fifo_path_fd.get();
     launch.clone_flags = plan.clone_flags;
+    if (is_simple_launch(plan)) {
+        launch.clone_flags = plan.clone_flags & CLONE_NEWPID;
+        launch.init.unshare_flags = plan.clone_flags & ~CLONE_NEWPID;
+    }
     launch.deny_setgroups = launch.init.user_namespace && impl_->host.rootless;
     launch.cgroup = cgroup.get();
     if (deferred_cgroup) {
@@ -380,13 +399,9 @@ Container Runtime::create(const CreateOptions& opts) {
     launch.container_id = opts.id;
     launch.bundle = plan.bundle.string();
     launch.annotations = plan.spec.annotations;
-    const pid_t pid = container::launch_init(launch);
-    console.reset();
-    fifo_path_fd.reset();
-
-    // (7) Record it.
+    // (7) The record: state.json and --pid-file.
     state::StoredState st;
-    try {
+    auto record = [&](pid_t pid) {
         st.id = opts.id;
         st.ociVersion = plan.spec.ociVersion;
         st.init_pid = pid;
@@ -402,7 +417,21 @@ Container Runtime::create(const CreateOptions& opts) {
         st.cgroup_saved = cgroup ? cgroup->save() : "";
         st.namespace_paths = namespace_paths(plan.spec, pid);
         st.config_file = config_copy.string();
+        st.started = opts.start_after_create;  // saved once: start only sends kStart then
         dir.save(st);
+    };
+    UniqueFd start_socket;
+    if (opts.start_after_create) {
+        launch.keep_sync_socket = &start_socket;
+        // Written while the init sets up, so that start follows kReady at once. Until then
+        // the container reads as running; a failed create removes it with the whole dir.
+        launch.while_init_sets_up = record;
+    }
+    const pid_t pid = container::launch_init(launch);
+    console.reset();
+    fifo_path_fd.reset();
+    try {
+        if (!opts.start_after_create) record(pid);
         if (!opts.pid_file.empty()) {
             try {
                 fileio::write_atomic(fs::absolute(opts.pid_file), std::to_string(pid), false, 0644);
@@ -422,6 +451,7 @@ Container Runtime::create(const CreateOptions& opts) {
     auto rec = impl_->record(opts.id, true);
     rec->cached = st;
     rec->hooks = plan.spec.hooks ? *plan.spec.hooks : spec::Hooks{};
+    rec->start_socket = std::move(start_socket);
     return Container(std::move(rec));
 }
 

@@ -1,11 +1,12 @@
 // linux_init::run: the ordered child-side sequence between clone() and execve(). Each step lives
 // in its own file (see init_steps.hpp); this file only decides the order, which matters:
-//   kGo (maps written, in the cgroup) -> join path namespaces -> become root of the user ns
+//   [unshare_flags] -> kGo (maps written, in the cgroup) -> join path namespaces -> become root of the user ns
 //   -> hostname -> mounts (rootfs, spec mounts [kCgroupReady: join the cgroup the runtime made
 //   meanwhile, before the cgroup mount], /dev) -> prestart/createRuntime hooks (in the
 //   runtime, kRunHooks) -> createContainer hooks -> pivot_root -> terminal -> sysctl
 //   -> readonly/masked paths -> read-only root -> process attributes -> user, caps
-//   -> no_new_privs -> exec lookup -> kReady -> exec fifo -> startContainer hooks -> close fds
+//   -> no_new_privs -> exec lookup -> kReady -> exec fifo (or kStart) -> startContainer hooks
+//   -> close fds
 //   -> execve.
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -117,17 +118,33 @@ void run_create_hooks(const InitRequest& r) {
     container::run_hooks(hooks.createContainer, hook_state(r, "creating"), {r.rootfs});
 }
 
+// start_on_sync: the creating process sends kStart once it recorded the container.
+void wait_for_start_message(int sync_fd) {
+    SyncMsg msg{};
+    std::string text;
+    if (!recv_msg(sync_fd, msg, text)) ::_exit(1);  // the runtime went away (its run failed)
+    if (msg != SyncMsg::kStart)
+        throw Error("sync: expected kStart from the runtime, got message " +
+                    std::to_string(static_cast<unsigned>(msg)));
+}
+
 // After start released us, just before execve, in the container (after pivot_root, as the
-// container's user). On failure `start` learns it from the fifo and skips poststart.
+// container's user). On failure `start` learns it from the fifo (or the sync socket) and skips
+// poststart.
 void run_start_container_hooks(const InitRequest& r, int released_fifo) {
     if (!r.spec->hooks || r.spec->hooks->startContainer.empty()) return;
     try {
         container::run_hooks(r.spec->hooks->startContainer, hook_state(r, "created"));
-    } catch (...) {
+    } catch (const std::exception& e) {
+        ::signal(SIGPIPE, SIG_IGN);  // `start` may have closed its end already; we exit next
         if (released_fifo >= 0) {
-            ::signal(SIGPIPE, SIG_IGN);  // `start` may have closed its end already; we exit next
             ssize_t ignored = ::write(released_fifo, &kFifoHookFailed, 1);
             (void)ignored;
+        } else if (r.start_on_sync) {
+            try {
+                send_msg(r.sync_fd, SyncMsg::kError, e.what());
+            } catch (...) {
+            }
         }
         throw;
     }
@@ -140,6 +157,8 @@ void run_steps(const InitRequest& r) {
     const spec::Spec& spec = *r.spec;
     const spec::Process& process = *spec.process;
 
+    if (r.unshare_flags != 0 && ::unshare(r.unshare_flags) != 0)
+        throw sys_error("config.json: linux.namespaces: unshare");
     wait_for_go(r.sync_fd);
     if (!r.deferred_cgroup_driver) {
         if (r.join_cgroup) r.join_cgroup->add_process(0);  // before anything else runs here
@@ -216,9 +235,11 @@ void run_steps(const InitRequest& r) {
     g_ready_sent = true;
     UniqueFd released;
     if (fifo) released = wait_for_start_keep_open(fifo.get());
+    else if (r.start_on_sync) wait_for_start_message(r.sync_fd);
     run_start_container_hooks(r, released.get());
     released = above_preserved_fds(std::move(released), r.preserve_fds);
-    hand_over_fds(r.preserve_fds, {released.get(), trampoline.get()});
+    // The sync socket stays open until execve (close-on-exec): its EOF is `run`'s exec signal.
+    hand_over_fds(r.preserve_fds, {released.get(), trampoline.get(), r.start_on_sync ? r.sync_fd : -1});
     exec_process(executable, process, trampoline.get());
 }
 

@@ -563,6 +563,47 @@ TEST(SpecSettings, TimeNamespaceOffsets) {
     EXPECT_FALSE(contains(r.out, host_ns)) << "the container must not share the host's time namespace";
 }
 
+// Every namespace the bundle asks for is a new one and every other one is the host's, whether
+// clone() made it or the init unshared it (ocirun's init unshares all but the pid namespace
+// itself when there is no user namespace and nothing is joined by path). Same answers as runc.
+TEST(SpecSettings, RequestedNamespacesAreNewAndTheOthersAreTheHosts) {
+    const std::vector<std::string> kinds = {"net", "ipc", "uts", "mnt", "pid"};
+    std::string script;
+    for (const auto& k : kinds) script += "readlink /proc/self/ns/" + k + "; ";
+    auto host_ns = [](const std::string& kind) {
+        char link[64] = {};
+        EXPECT_GT(::readlink(("/proc/self/ns/" + kind).c_str(), link, sizeof link - 1), 0);
+        return std::string(link);
+    };
+    for (const std::string dropped : {"", "network", "ipc", "uts"}) {
+        SCOPED_TRACE("without namespace: " + (dropped.empty() ? std::string("(none)") : dropped));
+        it::Bundle bundle;
+        if (!dropped.empty()) bundle.remove_namespace(dropped);
+        if (dropped == "uts") bundle.set_hostname("");  // a hostname needs its own uts namespace
+        bundle.save();
+        auto r = run_script(bundle, script, "set-ns");
+        ASSERT_EQ(r.exit_code, 0) << r.describe();
+        std::istringstream lines(r.out);
+        for (const auto& k : kinds) {
+            std::string inside;
+            std::getline(lines, inside);
+            const bool shared = (k == "net" && dropped == "network") || k == dropped;
+            if (shared) EXPECT_EQ(inside, host_ns(k)) << k << " should be the host's";
+            else EXPECT_NE(inside, host_ns(k)) << k << " should be new";
+        }
+        it::Runner runc = it::Runner::runc();
+        auto oracle = run_in(runc, bundle, script, "set-ns-runc");
+        ASSERT_EQ(oracle.exit_code, 0) << oracle.describe();
+        std::istringstream ours(r.out), theirs(oracle.out);
+        for (const auto& k : kinds) {
+            std::string a, b;
+            std::getline(ours, a);
+            std::getline(theirs, b);
+            EXPECT_EQ(a == host_ns(k), b == host_ns(k)) << k << ": runc differs on whether it is the host's";
+        }
+    }
+}
+
 TEST(SpecSettings, JoiningAnotherContainersNamespaceByPath) {
     it::Runner ocirun = it::Runner::ocirun();
     it::Bundle first;

@@ -60,9 +60,16 @@ struct CreateOptions {
     bool no_new_keyring = false;    // --no-new-keyring
     unsigned preserve_fds = 0;      // --preserve-fds
     std::optional<spec::Spec> spec; // when set: used instead of reading bundle/config.json
+    // With spec: the config.json text it was parsed from, stored as the container's copy as is
+    // (empty: the copy is serialized from spec).
+    std::string spec_json;
     // Instead of console_socket: an already connected AF_UNIX socket (e.g. one end of a
     // socketpair) that receives the pty master; the caller keeps and closes it. -1: none.
     int console_socket_fd = -1;
+    // `run`: this process calls start() right after create (runc's run). There is then no exec
+    // fifo: start releases the init over the sync socket it already has, and state.json is
+    // written once. The container reads as "running" from the end of create.
+    bool start_after_create = false;
 };
 
 struct KillOptions {
