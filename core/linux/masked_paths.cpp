@@ -31,14 +31,14 @@ void apply_readonly_paths(const spec::Spec& spec) {
     const auto& paths = spec.linuxSection->readonlyPaths;
     for (std::size_t i = 0; i < paths.size(); ++i) {
         const std::string where = field("readonlyPaths", i, paths[i]);
-        ResolvedPath target;
+        std::optional<ResolvedPath> target;
         try {
-            target = resolve_in_root(root.get(), paths[i]);
+            target = resolve_existing_in_root(root.get(), paths[i]);
         } catch (const ResolveError& e) {
-            if (e.err() == ENOENT) continue;  // missing paths are ignored, like runc
             throw Error(where + ": " + e.what());
         }
-        const std::string p = target.proc_path();
+        if (!target) continue;  // missing paths are ignored, like runc
+        const std::string p = target->proc_path();
         if (::mount(p.c_str(), p.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
             throw sys_error(where + ": bind mount");
         ResolvedPath mounted = resolve_in_root(root.get(), paths[i]);
@@ -58,16 +58,16 @@ void apply_masked_paths(const spec::Spec& spec) {
     const auto& paths = spec.linuxSection->maskedPaths;
     for (std::size_t i = 0; i < paths.size(); ++i) {
         const std::string where = field("maskedPaths", i, paths[i]);
-        ResolvedPath target;
+        std::optional<ResolvedPath> target;
         try {
-            target = resolve_in_root(root.get(), paths[i]);
+            target = resolve_existing_in_root(root.get(), paths[i]);
         } catch (const ResolveError& e) {
-            if (e.err() == ENOENT) continue;
             throw Error(where + ": " + e.what());
         }
+        if (!target) continue;  // missing paths are ignored, like runc
         struct stat st {};
-        if (::fstat(target.fd.get(), &st) != 0) throw sys_error(where + ": stat");
-        const std::string p = target.proc_path();
+        if (::fstat(target->fd.get(), &st) != 0) throw sys_error(where + ": stat");
+        const std::string p = target->proc_path();
         if (S_ISDIR(st.st_mode)) {
             // An empty read-only tmpfs hides a directory.
             if (::mount("tmpfs", p.c_str(), "tmpfs", MS_RDONLY, nullptr) != 0)

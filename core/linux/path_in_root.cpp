@@ -8,6 +8,7 @@
 
 #include <climits>
 #include <deque>
+#include <optional>
 #include <vector>
 
 #include "ocirun/error.hpp"
@@ -62,6 +63,20 @@ ResolvedPath open_without_symlinks(int root_fd, std::string_view path) {
 }
 
 }  // namespace
+
+std::optional<ResolvedPath> resolve_existing_in_root(int root_fd, std::string_view path) {
+    ResolvedPath fast = open_without_symlinks(root_fd, path);
+    if (fast.fd) return fast;
+    // The kernel stops at the first missing component; had a symlink come before it, the error
+    // would be ELOOP. So ENOENT here means missing, with no walk (and no exception) needed.
+    if (errno == ENOENT && !fast.path.empty()) return std::nullopt;
+    try {
+        return resolve_in_root(root_fd, path);
+    } catch (const ResolveError& e) {
+        if (e.err() == ENOENT) return std::nullopt;
+        throw;
+    }
+}
 
 ResolvedPath resolve_in_root(int root_fd, std::string_view path, Create create) {
     if (ResolvedPath fast = open_without_symlinks(root_fd, path); fast.fd) return fast;

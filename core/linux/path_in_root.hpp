@@ -5,6 +5,7 @@
 // open done with openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -38,6 +39,11 @@ private:
 
 // `root_fd` is an O_PATH directory fd that plays "/". Throws ocirun::sys_error("resolve PATH").
 ResolvedPath resolve_in_root(int root_fd, std::string_view path, Create create = Create::kNothing);
+
+// Like resolve_in_root (Create::kNothing), but a missing path is std::nullopt, not an exception:
+// for lists where missing entries are skipped (maskedPaths, readonlyPaths), without the cost of a
+// throw per missing entry.
+std::optional<ResolvedPath> resolve_existing_in_root(int root_fd, std::string_view path);
 
 // The parent directory of `path` (created as needed) and the last component's name.
 struct ParentAndName {
