@@ -27,12 +27,11 @@ namespace {
 // The child inherits every fd of the parent. Close all but stdio, the preserved fds and the
 // ones the init needs: in particular the state dir's flock fd, which would otherwise keep the
 // container locked until the init execs.
-void close_unneeded_fds(const linux_init::InitRequest& req, int exec_fifo_fd) {
+void close_unneeded_fds(const linux_init::InitRequest& req) {
     std::vector<unsigned> keep;
     for (unsigned fd = 0; fd < 3u + req.preserve_fds; ++fd) keep.push_back(fd);
     if (req.sync_fd >= 0) keep.push_back(static_cast<unsigned>(req.sync_fd));
     if (req.console_socket_fd >= 0) keep.push_back(static_cast<unsigned>(req.console_socket_fd));
-    if (exec_fifo_fd >= 0) keep.push_back(static_cast<unsigned>(exec_fifo_fd));
     std::sort(keep.begin(), keep.end());
     keep.erase(std::unique(keep.begin(), keep.end()), keep.end());
     unsigned next = 0;
@@ -141,9 +140,8 @@ pid_t launch_init(const LaunchRequest& request) {
         }
         init.sync_fd = child_end.get();
         if (child_joins_cgroup(request)) init.join_cgroup = request.cgroup;
-        if (request.exec_fifo_fd >= 0) init.exec_fifo = "/proc/self/fd/" + std::to_string(request.exec_fifo_fd);
         ::close(parent_end.release());
-        close_unneeded_fds(init, request.exec_fifo_fd);
+        close_unneeded_fds(init);
         try {
             linux_init::run(init);  // never returns
         } catch (const std::exception& e) {
@@ -159,9 +157,10 @@ pid_t launch_init(const LaunchRequest& request) {
     const auto pid = static_cast<pid_t>(rc);
     child_end.reset();  // so that the child's death reads as EOF
     try {
+        const int exec_fifo_fd = request.prepare_host ? request.prepare_host() : -1;
         if (request.clone_flags & CLONE_NEWUSER) write_id_maps(pid, request);
         if (request.cgroup && !child_joins_cgroup(request)) request.cgroup->add_process(pid);
-        linux_init::send_msg(parent_end.get(), linux_init::SyncMsg::kGo);
+        linux_init::send_msg(parent_end.get(), linux_init::SyncMsg::kGo, {}, exec_fifo_fd);
         if (request.create_cgroup) {
             const std::string saved = request.create_cgroup()->save();
             try {

@@ -17,13 +17,14 @@ namespace ocirun::container {
 
 struct LaunchRequest {
     linux_init::InitRequest init;    // sync_fd is filled in by launch_init
-    // O_PATH fd of the exec fifo, kept open in the child: init.exec_fifo is then set to
-    // /proc/self/fd/N, so an init whose user ns cannot search the (0700) state root still
-    // reaches the fifo (whose own mode, 0622, lets it write).
-    int exec_fifo_fd = -1;
+    plugin::Cgroup* cgroup = nullptr;  // may be null: no cgroup driver installed (or deferred)
+    // Called right after clone(), before kGo: the runtime's own preparation (state dir, config
+    // copy, exec fifo), which so overlaps with the init unsharing its namespaces. Returns the
+    // exec fifo's O_PATH fd, passed to the init with kGo (-1: none). Throws: the init is killed
+    // and reaped.
+    std::function<int()> prepare_host;
     int clone_flags = 0;             // CLONE_NEW* of the namespaces to create (no path given)
     bool deny_setgroups = false;     // write "deny" to /proc/PID/setgroups (rootless user ns)
-    plugin::Cgroup* cgroup = nullptr;  // may be null: no cgroup driver installed
     // Instead of `cgroup`: made by this callback right after kGo, while the init prepares its
     // rootfs, then announced with kCgroupReady (init.deferred_cgroup_driver is set with it).
     // Throws like the driver's create; the init is then killed and reaped.

@@ -1,4 +1,5 @@
-// Runtime: create (validate everything, then build state dir, cgroup, fifo, init), open, list.
+// Runtime: create (validate everything, then clone the init and build the state dir, cgroup and
+// fifo around it), open, list.
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/capability.h>
@@ -241,7 +242,7 @@ std::map<std::string, std::string> namespace_paths(const spec::Spec& spec, pid_t
 // Undoes a half-made container on failure, in reverse order of creation.
 class CreateRollback {
 public:
-    explicit CreateRollback(state::ContainerDir& dir) : dir_(dir) {}
+    explicit CreateRollback(std::optional<state::ContainerDir>& dir) : dir_(dir) {}
     void set_cgroup(plugin::Cgroup* cg) { cgroup_ = cg; }
     // runc runs the poststop hooks when a create fails too (runtime-spec: a failed create hook
     // continues the lifecycle at delete); failures only warn.
@@ -267,7 +268,7 @@ public:
             }
         }
         try {
-            dir_.remove();
+            if (dir_) dir_->remove();
         } catch (const std::exception& e) {
             log::warn(std::string("cleanup after failed create: ") + e.what());
         }
@@ -280,7 +281,7 @@ public:
     }
 
 private:
-    state::ContainerDir& dir_;
+    std::optional<state::ContainerDir>& dir_;  // made after clone(): may not exist yet
     plugin::Cgroup* cgroup_ = nullptr;
     std::vector<spec::Hook> poststop_;
     container::HookState poststop_state_;
@@ -320,9 +321,9 @@ Container Runtime::create(const CreateOptions& opts) {
     // Connecting creates nothing on the host, so a bad --console-socket fails before anything does.
     UniqueFd console = container::open_console_socket(opts.console_socket, opts.console_socket_fd);
 
-    // (2) State dir and the config copy.
-    state::ContainerDir dir = impl_->store.create(opts.id);
-    std::unique_ptr<plugin::Cgroup> cgroup;  // declared before the rollback, which uses it
+    // Undone in reverse on failure: the state dir (made right after clone, step 4), the cgroup.
+    std::optional<state::ContainerDir> dir;
+    std::unique_ptr<plugin::Cgroup> cgroup;  // declared before the rollback, which uses them
     CreateRollback rollback(dir);
     if (plan.spec.hooks && !plan.spec.hooks->poststop.empty()) {
         container::HookState stopped;
@@ -332,10 +333,8 @@ Container Runtime::create(const CreateOptions& opts) {
         stopped.annotations = plan.spec.annotations;
         rollback.set_poststop(plan.spec.hooks->poststop, std::move(stopped));
     }
-    const fs::path config_copy = dir.path() / "config.json";
-    fileio::write_atomic(config_copy, plan.config_json, false, 0600);
 
-    // (3) Cgroup, when a driver is installed: made now, or (usually) by launch_init while the
+    // (2) Cgroup, when a driver is installed: made now, or (usually) by launch_init while the
     // init prepares its rootfs, which overlaps the two on a multi-core host.
     std::string driver_name;
     auto create_cgroup = [&]() -> plugin::Cgroup* {
@@ -359,17 +358,23 @@ Container Runtime::create(const CreateOptions& opts) {
         log::debug("no cgroup driver plugin is installed: container " + opts.id + " gets no cgroup");
     }
 
-    // (4) Exec fifo (the init blocks on it until start), unless start follows in this process.
+    // (3) Clone the init and run the handshake; (4), right after clone() (while the init makes
+    // its namespaces): the state dir, the config copy and the exec fifo (the init blocks on it
+    // until start; none when start follows in this process), whose fd goes to the init with kGo.
+    fs::path config_copy;
     UniqueFd fifo_path_fd;
-    if (!opts.start_after_create) {
-        const fs::path fifo = dir.path() / container::kExecFifoName;
+    auto prepare_host = [&]() -> int {
+        dir.emplace(impl_->store.create(opts.id));
+        config_copy = dir->path() / "config.json";
+        fileio::write_atomic(config_copy, plan.config_json, false, 0600);
+        if (opts.start_after_create) return -1;
+        const fs::path fifo = dir->path() / container::kExecFifoName;
         if (::mkfifo(fifo.c_str(), 0622) != 0) throw sys_error("mkfifo " + fifo.string());
         if (::chmod(fifo.c_str(), 0622) != 0) throw sys_error("chmod " + fifo.string());  // undo umask
         fifo_path_fd = UniqueFd(::open(fifo.c_str(), O_PATH | O_CLOEXEC));
         if (!fifo_path_fd) throw sys_error("open " + fifo.string());
-    }
-
-    // (5)+(6) Clone the init and run the handshake.
+        return fifo_path_fd.get();
+    };
     container::LaunchRequest launch;
     launch.init.spec = &plan.spec;
     launch.init.rootfs = plan.rootfs.string();
@@ -383,7 +388,7 @@ Container Runtime::create(const CreateOptions& opts) {
     launch.init.lsm = plan.lsm;
     launch.init.container_id = opts.id;
     launch.init.bundle = plan.bundle.string();
-    launch.exec_fifo_fd = fifo_path_fd.get();
+    launch.prepare_host = prepare_host;
     launch.clone_flags = plan.clone_flags;
     if (is_simple_launch(plan)) {
         launch.clone_flags = plan.clone_flags & CLONE_NEWPID;
@@ -399,7 +404,7 @@ Container Runtime::create(const CreateOptions& opts) {
     launch.container_id = opts.id;
     launch.bundle = plan.bundle.string();
     launch.annotations = plan.spec.annotations;
-    // (7) The record: state.json and --pid-file.
+    // (5) The record: state.json and --pid-file.
     state::StoredState st;
     auto record = [&](pid_t pid) {
         st.id = opts.id;
@@ -418,7 +423,7 @@ Container Runtime::create(const CreateOptions& opts) {
         st.namespace_paths = namespace_paths(plan.spec, pid);
         st.config_file = config_copy.string();
         st.started = opts.start_after_create;  // saved once: start only sends kStart then
-        dir.save(st);
+        dir->save(st);
     };
     UniqueFd start_socket;
     if (opts.start_after_create) {

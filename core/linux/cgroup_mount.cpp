@@ -8,15 +8,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <map>
-#include <sstream>
+#include <string_view>
 #include <vector>
 
 #include "linux/init_steps.hpp"
 #include "linux/mount_options.hpp"
 #include "linux/path_in_root.hpp"
 #include "ocirun/error.hpp"
+#include "util/file_io.hpp"
 
 namespace ocirun::linux_init {
 namespace {
@@ -33,33 +32,53 @@ struct HostMount {
     bool v2 = false;
 };
 
+// The fields of `line` separated by `sep` (empty fields kept).
+std::vector<std::string_view> split(std::string_view line, char sep) {
+    std::vector<std::string_view> out;
+    for (std::size_t start = 0;;) {
+        const std::size_t end = line.find(sep, start);
+        out.push_back(line.substr(start, end == std::string_view::npos ? end : end - start));
+        if (end == std::string_view::npos) return out;
+        start = end + 1;
+    }
+}
+
+// Each line of `text`, without its newline.
+template <typename Fn>
+void for_each_line(std::string_view text, Fn fn) {
+    while (!text.empty()) {
+        const std::size_t nl = text.find('\n');
+        fn(text.substr(0, nl));
+        if (nl == std::string_view::npos) return;
+        text.remove_prefix(nl + 1);
+    }
+}
+
 std::vector<Hierarchy> own_hierarchies() {
     std::vector<Hierarchy> out;
-    std::ifstream in("/proc/self/cgroup");
-    std::string line;
-    while (std::getline(in, line)) {
-        auto a = line.find(':');
-        auto b = line.find(':', a + 1);
-        if (a == std::string::npos || b == std::string::npos) continue;
-        out.push_back({line.substr(a + 1, b - a - 1), line.substr(b + 1)});
-    }
+    const std::string text = fileio::read_file("/proc/self/cgroup");
+    for_each_line(text, [&](std::string_view line) {  // "ID:controllers:path"
+        const auto a = line.find(':');
+        const auto b = line.find(':', a == std::string_view::npos ? a : a + 1);
+        if (a == std::string_view::npos || b == std::string_view::npos) return;
+        out.push_back({std::string(line.substr(a + 1, b - a - 1)), std::string(line.substr(b + 1))});
+    });
     return out;
 }
 
 std::vector<HostMount> cgroup_mounts() {
     std::vector<HostMount> out;
-    std::ifstream in("/proc/self/mountinfo");
-    std::string line;
-    while (std::getline(in, line)) {
-        std::istringstream f(line);
-        std::string id, parent, dev, root, point, opts, tok, fstype, source, super;
-        f >> id >> parent >> dev >> root >> point >> opts;
-        while (f >> tok && tok != "-") {
-        }
-        f >> fstype >> source >> super;
+    const std::string text = fileio::read_file("/proc/self/mountinfo");
+    for_each_line(text, [&](std::string_view line) {
+        // ID PARENT DEV ROOT POINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPER
+        const auto f = split(line, ' ');
+        std::size_t dash = 6;
+        while (dash < f.size() && f[dash] != "-") ++dash;
+        if (dash + 3 >= f.size()) return;  // not a mountinfo line
+        const std::string_view fstype = f[dash + 1];
         if (fstype == "cgroup" || fstype == "cgroup2")
-            out.push_back({point, root, "," + super + ",", fstype == "cgroup2"});
-    }
+            out.push_back({std::string(f[4]), std::string(f[3]), "," + std::string(f[dash + 3]) + ",", fstype == "cgroup2"});
+    });
     return out;
 }
 
@@ -68,10 +87,8 @@ const HostMount* host_mount_for(const std::vector<HostMount>& mounts, const Hier
         if (h.controllers.empty() != m.v2) continue;
         if (m.v2) return &m;
         bool all = true;
-        std::istringstream ctrls(h.controllers);
-        std::string c;
-        while (std::getline(ctrls, c, ','))
-            if (m.super_opts.find("," + c + ",") == std::string::npos) all = false;
+        for (std::string_view c : split(h.controllers, ','))
+            if (m.super_opts.find("," + std::string(c) + ",") == std::string::npos) all = false;
         if (all) return &m;
     }
     return nullptr;
@@ -98,52 +115,55 @@ void mount_cgroup_tree(const spec::Spec& spec, int root_fd, const std::string& d
         if (::mount("tmpfs", target.proc_path().c_str(), "tmpfs", base, "mode=755") != 0)
             throw sys_error(where + ": mount tmpfs for cgroup");
     }
+    // The fresh tmpfs is this init's alone (no container process exists yet): its entries are
+    // made and opened relative to its root, with no resolution through the rootfs needed.
+    const ResolvedPath tmpfs = resolve_in_root(root_fd, destination);
+    auto open_entry = [&](const std::string& name) {
+        UniqueFd fd(::openat(tmpfs.fd.get(), name.c_str(), O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC));
+        if (!fd) throw sys_error(where + ": open " + destination + "/" + name);
+        return fd;
+    };
+    auto proc_path = [](const UniqueFd& fd) { return "/proc/self/fd/" + std::to_string(fd.get()); };
     const bool own_ns = private_cgroup_ns(spec);
     const auto mounts = cgroup_mounts();
     for (const Hierarchy& h : own_hierarchies()) {
         const HostMount* host = host_mount_for(mounts, h);
         if (!host) continue;  // a hierarchy that is not mounted on the host (nothing to show)
         const std::string name = dir_name(*host);
-        const std::string sub = destination + "/" + name;
-        ResolvedPath target = resolve_in_root(root_fd, sub, Create::kDir);
+        if (::mkdirat(tmpfs.fd.get(), name.c_str(), 0755) != 0 && errno != EEXIST)
+            throw sys_error(where + ": mkdir " + destination + "/" + name);
+        const UniqueFd target = open_entry(name);
         if (own_ns) {
             const char* type = host->v2 ? "cgroup2" : "cgroup";
             std::string data = host->v2 ? "" : h.controllers;
             if (h.controllers.rfind("name=", 0) == 0) data = "none," + h.controllers;
-            if (::mount("cgroup", target.proc_path().c_str(), type, base | (readonly ? MS_RDONLY : 0),
+            if (::mount("cgroup", proc_path(target).c_str(), type, base | (readonly ? MS_RDONLY : 0),
                         data.empty() ? nullptr : data.c_str()) != 0)
                 throw sys_error(where + ": mount " + std::string(type) + " " + name);
         } else {
             std::string rel = h.path;
             if (host->root != "/" && rel.rfind(host->root, 0) == 0) rel = rel.substr(host->root.size());
             const std::string source = host->point + rel;
-            if (::mount(source.c_str(), target.proc_path().c_str(), nullptr, MS_BIND, nullptr) != 0)
+            if (::mount(source.c_str(), proc_path(target).c_str(), nullptr, MS_BIND, nullptr) != 0)
                 throw sys_error(where + ": bind " + source);
-            ResolvedPath mounted = resolve_in_root(root_fd, sub);
+            const UniqueFd mounted_fd = open_entry(name);  // the bind mount's root now
+            const std::string mounted = proc_path(mounted_fd);
             unsigned long remount = MS_BIND | MS_REMOUNT | base | (readonly ? MS_RDONLY : 0);
             if (remount != (MS_BIND | MS_REMOUNT) &&
-                ::mount(nullptr, mounted.proc_path().c_str(), nullptr, remount, nullptr) != 0 &&
+                ::mount(nullptr, mounted.c_str(), nullptr, remount, nullptr) != 0 &&
                 (errno != EPERM ||
-                 ::mount(nullptr, mounted.proc_path().c_str(), nullptr,
-                         remount | locked_mount_flags(mounted.proc_path()), nullptr) != 0))
+                 ::mount(nullptr, mounted.c_str(), nullptr, remount | locked_mount_flags(mounted), nullptr) != 0))
                 throw sys_error(where + ": remount " + source);
         }
         // "cpu,cpuacct" is also reachable as "cpu" and "cpuacct", as on the host.
         if (h.controllers.find(',') != std::string::npos && name == h.controllers) {
-            ResolvedPath dir = resolve_in_root(root_fd, destination);
-            std::istringstream ctrls(h.controllers);
-            std::string c;
-            while (std::getline(ctrls, c, ','))
-                if (::symlinkat(name.c_str(), dir.fd.get(), c.c_str()) != 0 && errno != EEXIST)
-                    throw sys_error(where + ": symlink " + c);
+            for (std::string_view c : split(h.controllers, ','))
+                if (::symlinkat(name.c_str(), tmpfs.fd.get(), std::string(c).c_str()) != 0 && errno != EEXIST)
+                    throw sys_error(where + ": symlink " + std::string(c));
         }
     }
-    if (readonly) {
-        ResolvedPath mounted = resolve_in_root(root_fd, destination);
-        if (::mount(nullptr, mounted.proc_path().c_str(), nullptr, MS_REMOUNT | MS_RDONLY | base,
-                    "mode=755") != 0)
-            throw sys_error(where + ": remount cgroup tmpfs read-only");
-    }
+    if (readonly && ::mount(nullptr, tmpfs.proc_path().c_str(), nullptr, MS_REMOUNT | MS_RDONLY | base, "mode=755") != 0)
+        throw sys_error(where + ": remount cgroup tmpfs read-only");
 }
 
 }  // namespace ocirun::linux_init

@@ -2,7 +2,8 @@
 // the new namespaces. Called by core/container (parent side) in the cloned child; never returns.
 //
 // Sync protocol over `sync_fd` (SOCK_SEQPACKET, one message = one SyncMsg + optional text):
-//   parent -> child  kGo          uid/gid maps are written and the child is in its cgroup
+//   parent -> child  kGo [+fd]    uid/gid maps are written and the child is in its cgroup; with
+//                                 the exec fifo's O_PATH fd in SCM_RIGHTS (create, not run)
 //   child  -> parent kReady       all set up, about to block on the exec fifo (create done)
 //   child  -> parent kError+text  setup failed; text is the user-facing error; child exits 1
 //   child  -> parent kNotifyFd    (seccomp listener) one fd in SCM_RIGHTS, see issue 6
@@ -41,8 +42,7 @@ inline constexpr char kFifoHookFailed = 1;
 struct InitRequest {
     const spec::Spec* spec = nullptr;       // validated; process is present
     std::string rootfs;                     // absolute host path
-    std::string exec_fifo;                  // absolute host path of the state dir's exec.fifo
-    bool start_on_sync = false;             // no exec fifo: wait for kStart after kReady
+    bool start_on_sync = false;             // no exec fifo (none comes with kGo): wait for kStart after kReady
     // CLONE_NEW* flags the init unshares itself, first thing, instead of clone() making them:
     // clone() then returns sooner and the runtime makes the cgroup while the kernel builds
     // these (a network namespace alone costs ~0.8 ms). 0 with a user ns or joined namespaces.

@@ -33,13 +33,18 @@ namespace {
 // can only reach the container's stderr.
 bool g_ready_sent = false;
 
-void wait_for_go(int sync_fd) {
+// Returns the exec fifo's O_PATH fd that comes with kGo (none for `run`). Kept open: an init
+// whose user ns cannot search the (0700) state root still reopens the fifo through it.
+UniqueFd wait_for_go(int sync_fd) {
     SyncMsg msg{};
     std::string text;
-    if (!recv_msg(sync_fd, msg, text)) ::_exit(1);  // the runtime went away: nothing to report to
+    int fifo = -1;
+    if (!recv_msg(sync_fd, msg, text, &fifo)) ::_exit(1);  // the runtime went away: nothing to report to
+    UniqueFd received(fifo);
     if (msg != SyncMsg::kGo)
         throw Error("sync: expected kGo from the runtime, got message " +
                     std::to_string(static_cast<unsigned>(msg)));
+    return received;
 }
 
 // The runtime made the cgroup while we prepared the rootfs: its saved form comes with
@@ -159,7 +164,7 @@ void run_steps(const InitRequest& r) {
 
     if (r.unshare_flags != 0 && ::unshare(r.unshare_flags) != 0)
         throw sys_error("config.json: linux.namespaces: unshare");
-    wait_for_go(r.sync_fd);
+    UniqueFd fifo = above_preserved_fds(wait_for_go(r.sync_fd), r.preserve_fds);
     if (!r.deferred_cgroup_driver) {
         if (r.join_cgroup) r.join_cgroup->add_process(0);  // before anything else runs here
         apply_initial_cpu_affinity(process);  // after the join: a cpuset would reset it
@@ -171,8 +176,6 @@ void run_steps(const InitRequest& r) {
     enter_new_time_namespace(spec);
     set_names(spec);
 
-    UniqueFd fifo;
-    if (!r.exec_fifo.empty()) fifo = open_exec_fifo_path(r.exec_fifo);
     apply_oom_score_adj(process);
     if (!r.no_new_keyring) join_session_keyring();
 
