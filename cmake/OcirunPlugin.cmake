@@ -19,10 +19,10 @@ function(ocirun_add_plugin name)
   if(OCIRUN_STATIC_LIBSTDCXX)
     # The C++ runtime comes from the ocirun binary, which carries and exports its own copy
     # (cli/CMakeLists.txt): no libstdc++.so dependency, so loading a plugin does not load it
-    # (libgcc_s, the unwinder, is shared with the binary). Every C++ runtime symbol is left for the loader to bind to the binary; what the
-    # binary keeps every one of them (cmake/plugin_cxx_symbols.cmake).
+    # (nor libgcc_s: the unwinder is the binary's too). Every C++ runtime symbol is left for the
+    # loader to bind to the binary, which keeps every one of them (cmake/plugin_cxx_symbols.cmake).
     target_link_options(${target} PRIVATE -nodefaultlibs)
-    target_link_libraries(${target} PRIVATE c gcc gcc_s)
+    target_link_libraries(${target} PRIVATE c gcc gcc_eh)
   else()
     target_link_options(${target} PRIVATE -Wl,--no-undefined -Wl,-z,defs)
   endif()

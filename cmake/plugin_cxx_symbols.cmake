@@ -1,4 +1,4 @@
-# cmake -P plugin_cxx_symbols.cmake -DNM=... -DSTDCXX=libstdc++.so -DCORE=libocirun.a
+# cmake -P plugin_cxx_symbols.cmake -DNM=... -DSTDCXX=libstdc++.so -DGCC_EH=libgcc_eh.a -DCORE=libocirun.a
 #         -DPLUGINS="a.so;b.so" -DOUTPUT=file
 #
 # With OCIRUN_STATIC_LIBSTDCXX the plugins take their C++ runtime symbols from the ocirun binary
@@ -7,8 +7,9 @@
 # flags (-Wl,--undefined=SYMBOL) that make the binary carry it, and a dynamic list (OUTPUT.list,
 # named in the flags) that exports exactly those: a plugin that starts using something new can
 # never fail to load with "undefined symbol", and the binary's symbol table stays small.
-# What the binary can lend: libstdc++ (-static-libstdc++) and the core library (CORE, e.g. its
-# compiled-in Boost.JSON, which the cgroup drivers then need not carry).
+# What the binary can lend: libstdc++ (-static-libstdc++), the unwinder (GCC_EH: libgcc_eh.a,
+# -static-libgcc) and the core library (CORE, e.g. its compiled-in Boost.JSON, which the cgroup
+# drivers then need not carry).
 execute_process(COMMAND ${NM} -D --defined-only ${STDCXX} OUTPUT_VARIABLE defined_text
                 RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
@@ -18,7 +19,12 @@ execute_process(COMMAND ${NM} --defined-only ${CORE} OUTPUT_VARIABLE core_text R
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "${NM} failed on ${CORE}")
 endif()
-string(REGEX MATCHALL "[^\n]+" defined_lines "${defined_text}\n${core_text}")
+# The unwinder (-static-libgcc: libgcc_eh.a in the binary), e.g. _Unwind_Resume.
+set(eh_text "")
+if(GCC_EH)
+  execute_process(COMMAND ${NM} --defined-only ${GCC_EH} OUTPUT_VARIABLE eh_text ERROR_QUIET)
+endif()
+string(REGEX MATCHALL "[^\n]+" defined_lines "${defined_text}\n${core_text}\n${eh_text}")
 set(runtime_symbols)
 foreach(line IN LISTS defined_lines)
   if(line MATCHES "^[0-9a-f]+ [TtWVDRBu] ([^@ ]+)")
