@@ -172,6 +172,22 @@ ArgvGrammar command_line_grammar() {
 
 namespace {
 
+// Where the command word is in normalized `args`: past the global flags and the values of those
+// that take one ("--root X"). args.size() when there is none; `stop` (e.g. a help flag) also ends
+// the search there.
+size_t command_position(const std::vector<std::string>& args, const ArgvGrammar& grammar,
+                        bool (*stop)(const std::string&) = nullptr) {
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (stop && stop(a)) return args.size();
+        if (a.empty() || a[0] != '-') return i;
+        if (a.rfind("--", 0) == 0 && a.find('=') == std::string::npos &&
+            grammar.global.value_flags.count(a.substr(2)))
+            ++i;
+    }
+    return args.size();
+}
+
 // The command named on the command line when it is a known one, else "" (no command, help,
 // an unknown name, or global flags the grammar cannot place).
 std::string named_command(const std::vector<std::string>& args) {
@@ -179,15 +195,11 @@ std::string named_command(const std::vector<std::string>& args) {
     ArgvGrammar grammar;
     grammar.global = scope_of(globals_only.app);
     const std::vector<std::string> normalized = normalize_argv(args, grammar);
-    for (size_t i = 0; i < normalized.size(); ++i) {
-        const std::string& a = normalized[i];
-        if (a == "--" || a == "--help" || a == "-h") return {};
-        if (a.empty() || a[0] != '-') return CommandLine::is_command(a) ? a : std::string();
-        if (a.rfind("--", 0) == 0 && a.find('=') == std::string::npos &&
-            grammar.global.value_flags.count(a.substr(2)))
-            ++i;
-    }
-    return {};
+    const size_t at = command_position(normalized, grammar, [](const std::string& a) {
+        return a == "--" || a == "--help" || a == "-h";
+    });
+    if (at == normalized.size() || !CommandLine::is_command(normalized[at])) return {};
+    return normalized[at];
 }
 
 ParseOutcome parse_with(CommandLine& cl, const std::vector<std::string>& raw_args);
@@ -215,20 +227,10 @@ ParseOutcome parse_with(CommandLine& cl, const std::vector<std::string>& raw_arg
     std::vector<std::string> args = normalize_argv(rewrite_help_command(raw_args), grammar);
 
     // An unknown command is reported by name before CLI11 turns it into a generic complaint.
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a.empty() || a[0] != '-') {
-            if (grammar.commands.count(a) == 0) {
-                outcome.exit_code = 1;
-                outcome.error_message = "unknown command \"" + a + "\"; see 'ocirun --help'";
-                return outcome;
-            }
-            break;
-        }
-        // Skip the value of a global flag that takes one ("--root X").
-        if (a.rfind("--", 0) == 0 && a.find('=') == std::string::npos &&
-            grammar.global.value_flags.count(a.substr(2)))
-            ++i;
+    if (const size_t at = command_position(args, grammar); at < args.size() && grammar.commands.count(args[at]) == 0) {
+        outcome.exit_code = 1;
+        outcome.error_message = "unknown command \"" + args[at] + "\"; see 'ocirun --help'";
+        return outcome;
     }
 
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 wants them reversed

@@ -1,5 +1,4 @@
 // create, run, start, kill, delete.
-#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -10,7 +9,6 @@
 #include "ocirun/ocirun.hpp"
 #include "output/signal_names.hpp"
 #include "spec/spec_json.hpp"
-#include "util/file_io.hpp"
 #include "util/log.hpp"
 #include "util/unique_fd.hpp"
 
@@ -22,7 +20,7 @@ namespace {
 // to create, which reports them in its own order.
 void preload_bundle_config(CreateOptions& opts) {
     try {
-        std::string text = fileio::read_file(std::filesystem::path(opts.bundle) / "config.json");
+        std::string text = spec::read_bundle_config(opts.bundle);
         opts.spec = spec::parse_config(text, "config.json");
         opts.spec_json = std::move(text);
     } catch (const std::exception&) {

@@ -168,12 +168,8 @@ CreatePlan plan_create(const CreateOptions& opts, PluginRegistry& plugins, const
         plan.spec = *opts.spec;
         plan.config_json = opts.spec_json.empty() ? spec::pretty_print(spec::to_json(plan.spec)) : opts.spec_json;
     } else {
-        const fs::path file = plan.bundle / "config.json";
-        auto text = fileio::read_file_if_exists(file);
-        // runc's wording, so scripts matching it keep working.
-        if (!text) throw Error("JSON specification file " + file.string() + " not found");
-        plan.spec = spec::parse_config(*text, "config.json");
-        plan.config_json = std::move(*text);
+        plan.config_json = spec::read_bundle_config(plan.bundle);
+        plan.spec = spec::parse_config(plan.config_json, "config.json");
     }
     spec::validate(plan.spec);
     if (!plan.spec.process) throw Error("config.json: process: required to create a container");

@@ -1,6 +1,7 @@
 // The exec fifo: `create` ends with the init blocked opening it for writing; `start` opens it for
 // reading, which lets the open return and the init exec. The fifo lives in the state dir on the
-// host, so it is opened O_PATH before pivot_root and reopened through /proc/self/fd later.
+// host: the runtime opens it O_PATH and sends that fd with kGo; the init reopens it through
+// /proc/self/fd after pivot_root.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -8,14 +9,6 @@
 #include "ocirun/error.hpp"
 
 namespace ocirun::linux_init {
-
-UniqueFd open_exec_fifo_path(const std::string& host_path) {
-    UniqueFd fd(::open(host_path.c_str(), O_PATH | O_CLOEXEC));
-    if (!fd) throw sys_error("open exec fifo " + host_path);
-    return fd;
-}
-
-void wait_for_start(int fifo_path_fd) { wait_for_start_keep_open(fifo_path_fd); }
 
 UniqueFd wait_for_start_keep_open(int fifo_path_fd) {
     const std::string path = "/proc/self/fd/" + std::to_string(fifo_path_fd);

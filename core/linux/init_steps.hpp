@@ -54,11 +54,9 @@ void apply_sysctls(const spec::Spec& spec);
 // console socket, slave made the controlling terminal and fds 0..2.
 void setup_terminal(const spec::Process& process, int console_socket_fd, bool mount_console);
 
-// exec_fifo.cpp
-UniqueFd open_exec_fifo_path(const std::string& host_path);
-void wait_for_start(int fifo_path_fd);
-// The same, returning the fifo's write end (O_CLOEXEC): kept open until execve, its EOF tells
-// `start` that process.args runs (see container_init.hpp).
+// exec_fifo.cpp — blocks until `start` opens the fifo (reached through its O_PATH fd, which
+// came with kGo), writes kFifoReleased and returns the write end (O_CLOEXEC): kept open until
+// execve, its EOF tells `start` that process.args runs (see container_init.hpp).
 UniqueFd wait_for_start_keep_open(int fifo_path_fd);
 
 // process_setup.cpp — identity and limits of the container process.

@@ -15,6 +15,8 @@ namespace ocirun::spec {
 
 // Parse config.json text. `origin` prefixes every error ("config.json").
 Spec parse_config(std::string_view json_text, std::string_view origin = "config.json");
+// The text of BUNDLE/config.json; a missing file is runc's "JSON specification file ... not found".
+std::string read_bundle_config(const std::filesystem::path& bundle);
 // Read and parse BUNDLE/config.json; errors say which file.
 Spec load_bundle_config(const std::filesystem::path& bundle);
 

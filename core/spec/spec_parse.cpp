@@ -414,12 +414,16 @@ Spec parse_config(std::string_view json_text, std::string_view origin) {
     return parse_document<Spec>(json_text, origin);
 }
 
-Spec load_bundle_config(const std::filesystem::path& bundle) {
+std::string read_bundle_config(const std::filesystem::path& bundle) {
     const std::filesystem::path file = bundle / "config.json";
     auto text = fileio::read_file_if_exists(file);
     // runc's wording, so scripts matching it keep working.
     if (!text) throw Error("JSON specification file " + file.string() + " not found");
-    return parse_config(*text, "config.json");
+    return std::move(*text);
+}
+
+Spec load_bundle_config(const std::filesystem::path& bundle) {
+    return parse_config(read_bundle_config(bundle), "config.json");
 }
 
 Process parse_process(std::string_view json_text, std::string_view origin) {
