@@ -469,7 +469,9 @@ std::vector<ContainerState> Runtime::list() {
     std::vector<ContainerState> out;
     for (const auto& id : impl_->store.ids()) {
         try {
-            out.push_back(open(id).state());
+            // state() locks, loads and derives the status itself: one pass per container
+            // (open() would lock and load it once more first).
+            out.push_back(Container(impl_->record(id, false)).state());
         } catch (const Error&) {
             if (fs::exists(impl_->store.root() / id)) throw;  // vanished meanwhile: skip it
         }
