@@ -5,6 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "linux/init_steps.hpp"
 #include "linux/mount_options.hpp"
 #include "linux/path_in_root.hpp"
@@ -23,25 +27,33 @@ std::string field(const char* list, std::size_t i, const std::string& path) {
     return std::string("config.json: linux.") + list + "[" + std::to_string(i) + "] (" + path + ")";
 }
 
-}  // namespace
-
-void apply_readonly_paths(const spec::Spec& spec) {
-    if (!spec.linuxSection) return;
+// Calls apply(where, target, path) for each path of `paths` (linux.`list`) that exists in the
+// container; missing ones are skipped, like runc. `where` names the entry for errors.
+template <typename Apply>
+void for_each_existing(const char* list, const std::vector<std::string>& paths, Apply apply) {
     UniqueFd root = open_root();
-    const auto& paths = spec.linuxSection->readonlyPaths;
     for (std::size_t i = 0; i < paths.size(); ++i) {
-        const std::string where = field("readonlyPaths", i, paths[i]);
+        const std::string where = field(list, i, paths[i]);
         std::optional<ResolvedPath> target;
         try {
             target = resolve_existing_in_root(root.get(), paths[i]);
         } catch (const ResolveError& e) {
             throw Error(where + ": " + e.what());
         }
-        if (!target) continue;  // missing paths are ignored, like runc
-        const std::string p = target->proc_path();
+        if (target) apply(where, *target, root.get(), paths[i]);
+    }
+}
+
+}  // namespace
+
+void apply_readonly_paths(const spec::Spec& spec) {
+    if (!spec.linuxSection) return;
+    for_each_existing("readonlyPaths", spec.linuxSection->readonlyPaths,
+                      [](const std::string& where, const ResolvedPath& target, int root, const std::string& path) {
+        const std::string p = target.proc_path();
         if (::mount(p.c_str(), p.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
             throw sys_error(where + ": bind mount");
-        ResolvedPath mounted = resolve_in_root(root.get(), paths[i]);
+        ResolvedPath mounted = resolve_in_root(root, path);
         const std::string m = mounted.proc_path();
         // Keep the nosuid/nodev/noexec the path already had; add read-only.
         unsigned long keep = locked_mount_flags(m) & (MS_NOSUID | MS_NODEV | MS_NOEXEC);
@@ -49,25 +61,16 @@ void apply_readonly_paths(const spec::Spec& spec) {
             (errno != EPERM ||
              ::mount(nullptr, m.c_str(), nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | locked_mount_flags(m), nullptr) != 0))
             throw sys_error(where + ": remount read-only");
-    }
+    });
 }
 
 void apply_masked_paths(const spec::Spec& spec) {
     if (!spec.linuxSection) return;
-    UniqueFd root = open_root();
-    const auto& paths = spec.linuxSection->maskedPaths;
-    for (std::size_t i = 0; i < paths.size(); ++i) {
-        const std::string where = field("maskedPaths", i, paths[i]);
-        std::optional<ResolvedPath> target;
-        try {
-            target = resolve_existing_in_root(root.get(), paths[i]);
-        } catch (const ResolveError& e) {
-            throw Error(where + ": " + e.what());
-        }
-        if (!target) continue;  // missing paths are ignored, like runc
+    for_each_existing("maskedPaths", spec.linuxSection->maskedPaths,
+                      [](const std::string& where, const ResolvedPath& target, int, const std::string&) {
         struct stat st {};
-        if (::fstat(target->fd.get(), &st) != 0) throw sys_error(where + ": stat");
-        const std::string p = target->proc_path();
+        if (::fstat(target.fd.get(), &st) != 0) throw sys_error(where + ": stat");
+        const std::string p = target.proc_path();
         if (S_ISDIR(st.st_mode)) {
             // An empty read-only tmpfs hides a directory.
             if (::mount("tmpfs", p.c_str(), "tmpfs", MS_RDONLY, nullptr) != 0)
@@ -75,7 +78,7 @@ void apply_masked_paths(const spec::Spec& spec) {
         } else if (::mount("/dev/null", p.c_str(), nullptr, MS_BIND, nullptr) != 0) {
             throw sys_error(where + ": bind /dev/null");
         }
-    }
+    });
 }
 
 }  // namespace ocirun::linux_init
