@@ -179,11 +179,14 @@ TEST(ExecPlumbing, NoZombieUnderForegroundExecAndRun) {
     Sleeper c(ocirun, "xp-zombie");
     START_OR_FAIL(c);
     // While a foreground exec runs, list the children of that ocirun and their states.
-    // (Polls until the container's process has exec'd sleep, then prints "child alive|Z COMM".)
+    // (Polls until the container's process has exec'd sleep and no child is a zombie, then
+    // prints "child alive|Z COMM". A short-lived helper may be seen between its exit and its
+    // reaping; a zombie that stays keeps the loop going until it gives up and prints it.)
     const std::string list_children =
         "i=0; while :; do L=$(for t in /proc/$pid/task/*; do for k in $(cat $t/children); do "
-        "st=$(cut -d' ' -f3 /proc/$k/stat); [ \"$st\" = Z ] || st=alive; echo \"child $st $(cat /proc/$k/comm)\"; done; done); "
-        "case \"$L\" in *sleep*) break;; esac; i=$((i+1)); [ $i -gt 150 ] && break; sleep 0.1; done; echo \"$L\"";
+        "st=$(cut -d' ' -f3 /proc/$k/stat 2>/dev/null) || continue; [ \"$st\" = Z ] || st=alive; "
+        "echo \"child $st $(cat /proc/$k/comm 2>/dev/null)\"; done; done); "
+        "case \"$L\" in *'child Z'*) ;; *sleep*) break;; esac; i=$((i+1)); [ $i -gt 150 ] && break; sleep 0.1; done; echo \"$L\"";
     auto r = shell(ocirun, "$OCIRUN exec " + c.id() + " sleep 3 & pid=$!; " + list_children +
                                "; wait $pid; echo rc=$?");
     EXPECT_EQ(r.out, "child alive sleep\nrc=0\n") << r.describe();
