@@ -346,7 +346,8 @@ Container Runtime::create(const CreateOptions& opts) {
         rollback.set_cgroup(cgroup.get());
         return cgroup.get();
     };
-    const bool deferred_cgroup = plan.cgroup_driver && is_simple_launch(plan);
+    const bool simple_launch = is_simple_launch(plan);
+    const bool deferred_cgroup = plan.cgroup_driver && simple_launch;
     if (plan.cgroup_driver) {
         if (!deferred_cgroup) create_cgroup();
         driver_name = plan.cgroup_driver->info().name;
@@ -386,7 +387,7 @@ Container Runtime::create(const CreateOptions& opts) {
     launch.init.bundle = plan.bundle.string();
     launch.prepare_host = prepare_host;
     launch.clone_flags = plan.clone_flags;
-    if (is_simple_launch(plan)) {
+    if (simple_launch) {
         launch.clone_flags = plan.clone_flags & CLONE_NEWPID;
         launch.init.unshare_flags = plan.clone_flags & ~CLONE_NEWPID;
     }

@@ -119,11 +119,12 @@ void mount_cgroup_tree(const spec::Spec& spec, int root_fd, const std::string& d
     // made and opened relative to its root, with no resolution through the rootfs needed.
     const ResolvedPath tmpfs = resolve_in_root(root_fd, destination);
     auto open_entry = [&](const std::string& name) {
-        UniqueFd fd(::openat(tmpfs.fd.get(), name.c_str(), O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC));
-        if (!fd) throw sys_error(where + ": open " + destination + "/" + name);
-        return fd;
+        ResolvedPath entry;
+        entry.path = destination + "/" + name;
+        entry.fd.reset(::openat(tmpfs.fd.get(), name.c_str(), O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC));
+        if (!entry.fd) throw sys_error(where + ": open " + entry.path);
+        return entry;
     };
-    auto proc_path = [](const UniqueFd& fd) { return "/proc/self/fd/" + std::to_string(fd.get()); };
     const bool own_ns = private_cgroup_ns(spec);
     const auto mounts = cgroup_mounts();
     for (const Hierarchy& h : own_hierarchies()) {
@@ -132,22 +133,22 @@ void mount_cgroup_tree(const spec::Spec& spec, int root_fd, const std::string& d
         const std::string name = dir_name(*host);
         if (::mkdirat(tmpfs.fd.get(), name.c_str(), 0755) != 0 && errno != EEXIST)
             throw sys_error(where + ": mkdir " + destination + "/" + name);
-        const UniqueFd target = open_entry(name);
+        const ResolvedPath target = open_entry(name);
         if (own_ns) {
             const char* type = host->v2 ? "cgroup2" : "cgroup";
             std::string data = host->v2 ? "" : h.controllers;
             if (h.controllers.rfind("name=", 0) == 0) data = "none," + h.controllers;
-            if (::mount("cgroup", proc_path(target).c_str(), type, base | (readonly ? MS_RDONLY : 0),
+            if (::mount("cgroup", target.proc_path().c_str(), type, base | (readonly ? MS_RDONLY : 0),
                         data.empty() ? nullptr : data.c_str()) != 0)
                 throw sys_error(where + ": mount " + std::string(type) + " " + name);
         } else {
             std::string rel = h.path;
             if (host->root != "/" && rel.rfind(host->root, 0) == 0) rel = rel.substr(host->root.size());
             const std::string source = host->point + rel;
-            if (::mount(source.c_str(), proc_path(target).c_str(), nullptr, MS_BIND, nullptr) != 0)
+            if (::mount(source.c_str(), target.proc_path().c_str(), nullptr, MS_BIND, nullptr) != 0)
                 throw sys_error(where + ": bind " + source);
-            const UniqueFd mounted_fd = open_entry(name);  // the bind mount's root now
-            const std::string mounted = proc_path(mounted_fd);
+            const ResolvedPath mounted_entry = open_entry(name);  // the bind mount's root now
+            const std::string mounted = mounted_entry.proc_path();
             unsigned long remount = MS_BIND | MS_REMOUNT | base | (readonly ? MS_RDONLY : 0);
             if (remount != (MS_BIND | MS_REMOUNT) &&
                 ::mount(nullptr, mounted.c_str(), nullptr, remount, nullptr) != 0 &&

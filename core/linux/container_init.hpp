@@ -30,6 +30,7 @@
 
 #include "ocirun/plugin.hpp"
 #include "ocirun/spec.hpp"
+#include "util/unique_fd.hpp"
 
 namespace ocirun::linux_init {
 
@@ -76,5 +77,11 @@ struct InitRequest {
 void send_msg(int fd, SyncMsg msg, const std::string& text = {}, int pass_fd = -1);
 // Returns false on EOF. `text` receives the payload; `received_fd` an SCM_RIGHTS fd or -1.
 bool recv_msg(int fd, SyncMsg& msg, std::string& text, int* received_fd = nullptr);
+// Child side: the next message from the runtime, which must be `expected`; returns its text (its
+// fd, if any, in `fd` when asked for). EOF means the runtime went away (its create, run or exec
+// failed): nobody is left to report to, so the child _exit(1)s. Another message throws
+// "CHANNEL: expected NAME from the runtime, got message N".
+std::string expect_from_runtime(int sync_fd, SyncMsg expected, const char* name, const char* channel = "sync",
+                                UniqueFd* fd = nullptr);
 
 }  // namespace ocirun::linux_init

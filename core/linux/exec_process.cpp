@@ -74,14 +74,7 @@ bool join_init_namespaces(pid_t init_pid) {
     return joined_user;
 }
 
-void wait_for_go(int sync_fd) {
-    SyncMsg msg{};
-    std::string text;
-    if (!recv_msg(sync_fd, msg, text)) ::_exit(1);  // the runtime went away
-    if (msg != SyncMsg::kGo)
-        throw Error("exec sync: expected kGo from the runtime, got message " +
-                    std::to_string(static_cast<unsigned>(msg)));
-}
+void wait_for_go(int sync_fd) { expect_from_runtime(sync_fd, SyncMsg::kGo, "kGo", "exec sync"); }
 
 // The grandchild: in every namespace of the container, already in its cgroup.
 void set_up_and_exec(const ExecRequest& r, bool in_user_ns) {

@@ -36,26 +36,15 @@ bool g_ready_sent = false;
 // Returns the exec fifo's O_PATH fd that comes with kGo (none for `run`). Kept open: an init
 // whose user ns cannot search the (0700) state root still reopens the fifo through it.
 UniqueFd wait_for_go(int sync_fd) {
-    SyncMsg msg{};
-    std::string text;
-    int fifo = -1;
-    if (!recv_msg(sync_fd, msg, text, &fifo)) ::_exit(1);  // the runtime went away: nothing to report to
-    UniqueFd received(fifo);
-    if (msg != SyncMsg::kGo)
-        throw Error("sync: expected kGo from the runtime, got message " +
-                    std::to_string(static_cast<unsigned>(msg)));
-    return received;
+    UniqueFd fifo;
+    expect_from_runtime(sync_fd, SyncMsg::kGo, "kGo", "sync", &fifo);
+    return fifo;
 }
 
 // The runtime made the cgroup while we prepared the rootfs: its saved form comes with
 // kCgroupReady. No process of the container has run yet, so joining now is as good as first.
 void join_deferred_cgroup(const InitRequest& r) {
-    SyncMsg msg{};
-    std::string saved;
-    if (!recv_msg(r.sync_fd, msg, saved)) ::_exit(1);  // the runtime went away (its create failed)
-    if (msg != SyncMsg::kCgroupReady)
-        throw Error("sync: expected kCgroupReady from the runtime, got message " +
-                    std::to_string(static_cast<unsigned>(msg)));
+    const std::string saved = expect_from_runtime(r.sync_fd, SyncMsg::kCgroupReady, "kCgroupReady");
     r.deferred_cgroup_driver->open(saved, *r.host)->add_process(0);
 }
 
@@ -113,24 +102,9 @@ void run_create_hooks(const InitRequest& r) {
     const spec::Hooks& hooks = *r.spec->hooks;
     if (!hooks.prestart.empty() || !hooks.createRuntime.empty()) {
         send_msg(r.sync_fd, SyncMsg::kRunHooks);
-        SyncMsg msg{};
-        std::string text;
-        if (!recv_msg(r.sync_fd, msg, text)) ::_exit(1);  // the runtime went away
-        if (msg != SyncMsg::kHooksDone)
-            throw Error("sync: expected kHooksDone from the runtime, got message " +
-                        std::to_string(static_cast<unsigned>(msg)));
+        expect_from_runtime(r.sync_fd, SyncMsg::kHooksDone, "kHooksDone");
     }
     container::run_hooks(hooks.createContainer, hook_state(r, "creating"), {r.rootfs});
-}
-
-// start_on_sync: the creating process sends kStart once it recorded the container.
-void wait_for_start_message(int sync_fd) {
-    SyncMsg msg{};
-    std::string text;
-    if (!recv_msg(sync_fd, msg, text)) ::_exit(1);  // the runtime went away (its run failed)
-    if (msg != SyncMsg::kStart)
-        throw Error("sync: expected kStart from the runtime, got message " +
-                    std::to_string(static_cast<unsigned>(msg)));
 }
 
 // After start released us, just before execve, in the container (after pivot_root, as the
@@ -238,7 +212,8 @@ void run_steps(const InitRequest& r) {
     g_ready_sent = true;
     UniqueFd released;
     if (fifo) released = wait_for_start_keep_open(fifo.get());
-    else if (r.start_on_sync) wait_for_start_message(r.sync_fd);
+    // start_on_sync: the creating process sends kStart once it recorded the container.
+    else if (r.start_on_sync) expect_from_runtime(r.sync_fd, SyncMsg::kStart, "kStart");
     run_start_container_hooks(r, released.get());
     released = above_preserved_fds(std::move(released), r.preserve_fds);
     // The sync socket stays open until execve (close-on-exec): its EOF is `run`'s exec signal.

@@ -85,4 +85,18 @@ bool recv_msg(int fd, SyncMsg& msg, std::string& text, int* received_fd) {
     return true;
 }
 
+std::string expect_from_runtime(int sync_fd, SyncMsg expected, const char* name, const char* channel,
+                                UniqueFd* fd) {
+    SyncMsg msg{};
+    std::string text;
+    int received = -1;
+    if (!recv_msg(sync_fd, msg, text, &received)) ::_exit(1);
+    UniqueFd owned(received);
+    if (msg != expected)
+        throw Error(std::string(channel) + ": expected " + name + " from the runtime, got message " +
+                    std::to_string(static_cast<unsigned>(msg)));
+    if (fd) *fd = std::move(owned);
+    return text;
+}
+
 }  // namespace ocirun::linux_init
