@@ -75,10 +75,14 @@ struct InitRequest {
 
 // Helpers shared with the parent side (and later with `exec`).
 void send_msg(int fd, SyncMsg msg, const std::string& text = {}, int pass_fd = -1);
+// Child side, for messages without an fd: writev() only (no sendmsg, which a seccomp profile may
+// refuse once the filter is loaded). The child ignores SIGPIPE until exec_process resets every
+// disposition, so a runtime that went away gives EPIPE, thrown.
+void send_to_runtime(int fd, SyncMsg msg, const std::string& text = {});
 // Returns false on EOF. `text` receives the payload; `received_fd` an SCM_RIGHTS fd or -1.
 bool recv_msg(int fd, SyncMsg& msg, std::string& text, int* received_fd = nullptr);
 // Child side: the next message from the runtime, which must be `expected`; returns its text (its
-// fd, if any, in `fd` when asked for). EOF means the runtime went away (its create, run or exec
+// fd, if any, in `fd` when asked for; without `fd` it uses read() only, see send_to_runtime). EOF means the runtime went away (its create, run or exec
 // failed): nobody is left to report to, so the child _exit(1)s. Another message throws
 // "CHANNEL: expected NAME from the runtime, got message N".
 std::string expect_from_runtime(int sync_fd, SyncMsg expected, const char* name, const char* channel = "sync",

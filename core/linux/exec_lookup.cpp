@@ -64,13 +64,15 @@ std::string find_executable(const spec::Process& process) {
     throw Error("exec: \"" + file + "\": executable file not found in $PATH");
 }
 
-[[noreturn]] void exec_process(const std::string& path, const spec::Process& process, int trampoline_fd) {
+[[noreturn]] void exec_process(const std::string& path, const spec::Process& process, int trampoline_fd,
+                               const plugin::CompiledFilter* filter) {
     std::vector<char*> argv, envp;
     for (const auto& a : process.args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     for (const auto& e : process.env) envp.push_back(const_cast<char*>(e.c_str()));
     envp.push_back(nullptr);
-    // The runtime may block or ignore signals; the container starts with a clean slate.
+    // The runtime may block or ignore signals (the init ignores SIGPIPE); the container starts
+    // with a clean slate.
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -86,7 +88,7 @@ std::string find_executable(const spec::Process& process) {
             trampoline_fd = made.get();
         }
         std::string what;
-        exec_through_trampoline(trampoline_fd, path, argv.data(), envp.data(), what);
+        exec_through_trampoline(trampoline_fd, path, argv.data(), envp.data(), what, filter ? &filter->bpf : nullptr);
         const int err = errno;
         message = "exec " + path + ": " + what + ": " + go_strerror(err);
     } catch (const std::exception& e) {

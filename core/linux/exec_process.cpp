@@ -98,6 +98,9 @@ void set_up_and_exec(const ExecRequest& r, bool in_user_ns) {
     const bool filter_after_caps = process.noNewPrivileges;
     // Made before any filter is loaded: a profile may refuse memfd_create (runc's exec needs none).
     UniqueFd trampoline = above_preserved_fds(make_sealed_trampoline(), r.preserve_fds);
+    // And the fds closed (a profile may refuse close_range): the sync socket and the trampoline
+    // stay, close-on-exec.
+    hand_over_fds(r.preserve_fds, {trampoline.get(), r.sync_fd});
     if (r.seccomp && !filter_after_caps) load_syscall_filter(*r.seccomp, r.sync_fd);
     apply_user_and_capabilities(process, in_user_ns);
     if (!cwd_entered) enter_cwd(process);
@@ -110,17 +113,17 @@ void set_up_and_exec(const ExecRequest& r, bool in_user_ns) {
         if (!label.empty()) r.lsm->set_exec_label(label);
     }
     if (r.seccomp && filter_after_caps) load_syscall_filter(*r.seccomp, r.sync_fd);
-    send_msg(r.sync_fd, SyncMsg::kReady);
+    // After the filter: write() only (docs/cli.md lists what follows it).
+    send_to_runtime(r.sync_fd, SyncMsg::kReady);
     g_ready_sent = true;
-    hand_over_fds(r.preserve_fds, {trampoline.get()});
-    exec_process(executable, process, trampoline.get());
+    exec_process(executable, process, trampoline.get(), r.seccomp);
 }
 
 [[noreturn]] void report_and_exit(int sync_fd, const std::string& message) {
     bool reported = false;
     if (!g_ready_sent) {
         try {
-            send_msg(sync_fd, SyncMsg::kError, message);
+            send_to_runtime(sync_fd, SyncMsg::kError, message);
             reported = true;
         } catch (...) {
         }
@@ -139,6 +142,9 @@ void set_up_and_exec(const ExecRequest& r, bool in_user_ns) {
     std::string message;
     try {
         if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) throw sys_error("prctl(PR_SET_DUMPABLE)");
+        // Reports go out with write() (send_to_runtime): EPIPE, not death, when the runtime is
+        // gone. exec_process resets it.
+        ::signal(SIGPIPE, SIG_IGN);
         if (!request.process) throw Error("exec: no process");
         wait_for_go(request.sync_fd);
         // Into the container's cgroup while still in the host's namespaces (the grandchild

@@ -6,7 +6,7 @@
 //   child  -> parent      kExecPid   text: host pid of the grandchild; the child then exits 0
 //   parent -> grandchild  kGo        the grandchild is in its (--cgroup) sub-cgroups
 //   grandchild -> parent  kNotifyFd  seccomp listener, when the filter has SCMP_ACT_NOTIFY
-//   grandchild -> parent  kReady     about to close its fds and execve
+//   grandchild -> parent  kReady     about to execve (fds closed and filter loaded before)
 //   either     -> parent  kError+text
 #pragma once
 

@@ -5,6 +5,7 @@
 // /proc/PID/exe never reaches the host binary. Shared by the init and `exec` (exec_process).
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -24,9 +25,12 @@ inline constexpr const char* kTrampolineMagic = "ocirun-exec-trampoline";
 UniqueFd make_sealed_trampoline();
 
 // execve(path, argv, envp) through the trampoline in `trampoline_fd`: execveat(AT_EMPTY_PATH),
-// or execve("/proc/self/fd/N") when a seccomp filter refuses execveat. Returns only on failure,
-// with errno set and `what` naming the call that failed.
+// or execve("/proc/self/fd/N") when the container's seccomp filter (`filter_bpf`, already
+// loaded; null: none) would refuse execveat: it is evaluated here first (filter_verdict), so a
+// profile that kills on execveat never sees one. Returns only on failure, with errno set and
+// `what` naming the call that failed.
 void exec_through_trampoline(int trampoline_fd, const std::string& path, char* const argv[],
-                             char* const envp[], std::string& what);
+                             char* const envp[], std::string& what,
+                             const std::vector<std::uint8_t>* filter_bpf = nullptr);
 
 }  // namespace ocirun::linux_init

@@ -4,10 +4,12 @@
 //   -> hostname -> mounts (rootfs, spec mounts [kCgroupReady: join the cgroup the runtime made
 //   meanwhile, before the cgroup mount], /dev) -> prestart/createRuntime hooks (in the
 //   runtime, kRunHooks) -> createContainer hooks -> pivot_root -> terminal -> sysctl
-//   -> readonly/masked paths -> read-only root -> process attributes -> user, caps
-//   -> no_new_privs -> exec lookup -> kReady -> exec fifo (or kStart) -> startContainer hooks
-//   -> close fds
-//   -> execve.
+//   -> readonly/masked paths -> read-only root -> process attributes -> rlimits
+//   -> trampoline memfd, close fds -> [seccomp without no_new_privs] -> user, caps
+//   -> no_new_privs -> exec lookup -> [seccomp with no_new_privs] -> kReady
+//   -> exec fifo (or kStart) -> startContainer hooks -> execve.
+// After the seccomp filter only what runc 1.1 also needs follows (docs/cli.md lists it): the
+// sync socket is used with write()/read() only, fds were closed before it.
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <sched.h>
@@ -121,7 +123,7 @@ void run_start_container_hooks(const InitRequest& r, int released_fifo) {
             (void)ignored;
         } else if (r.start_on_sync) {
             try {
-                send_msg(r.sync_fd, SyncMsg::kError, e.what());
+                send_to_runtime(r.sync_fd, SyncMsg::kError, e.what());
             } catch (...) {
             }
         }
@@ -132,6 +134,9 @@ void run_start_container_hooks(const InitRequest& r, int released_fifo) {
 void run_steps(const InitRequest& r) {
     // Until exec, nobody in the container may ptrace us or read our memory and fds.
     if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) throw sys_error("prctl(PR_SET_DUMPABLE)");
+    // The sync socket is written with write() (see send_to_runtime): a runtime gone away must
+    // give EPIPE, not kill us. exec_process resets it.
+    ::signal(SIGPIPE, SIG_IGN);
     if (!r.spec || !r.spec->process) throw Error("config.json: process: missing");
     const spec::Spec& spec = *r.spec;
     const spec::Process& process = *spec.process;
@@ -193,6 +198,10 @@ void run_steps(const InitRequest& r) {
     const bool filter_after_caps = process.noNewPrivileges;
     // Made before any filter is loaded: a profile may refuse memfd_create (runc's exec needs none).
     UniqueFd trampoline = above_preserved_fds(make_sealed_trampoline(), r.preserve_fds);
+    // Fds closed before any filter too (a profile may refuse close_range). What stays open is
+    // close-on-exec: the sync socket (until execve: its EOF is `run`'s exec signal), the exec
+    // fifo's O_PATH fd, the trampoline.
+    hand_over_fds(r.preserve_fds, {fifo.get(), trampoline.get(), r.sync_fd});
     if (r.seccomp && !filter_after_caps) load_syscall_filter(r);
     apply_user_and_capabilities(process, in_user_ns);
     if (!cwd_entered) enter_cwd(process);
@@ -206,19 +215,22 @@ void run_steps(const InitRequest& r) {
         if (!label.empty()) r.lsm->set_exec_label(label);
     }
 
-    // Before kReady: a listener fd must still reach the runtime over the sync socket.
+    // Before kReady, as runc does: a failed load still fails `create`, and a listener fd must
+    // still reach the runtime over the sync socket.
     if (r.seccomp && filter_after_caps) load_syscall_filter(r);
-    send_msg(r.sync_fd, SyncMsg::kReady);
+    send_to_runtime(r.sync_fd, SyncMsg::kReady);
     g_ready_sent = true;
     UniqueFd released;
-    if (fifo) released = wait_for_start_keep_open(fifo.get());
-    // start_on_sync: the creating process sends kStart once it recorded the container.
-    else if (r.start_on_sync) expect_from_runtime(r.sync_fd, SyncMsg::kStart, "kStart");
+    if (fifo) {
+        // open + write after the filter, as runc 1.1 (which opens its fifo there as well).
+        released = wait_for_start_keep_open(fifo.get());
+        fifo.reset();  // no fd to the host's state dir across execve (runc: CVE-2016-9962)
+    } else if (r.start_on_sync) {
+        // The creating process sends kStart once it recorded the container.
+        expect_from_runtime(r.sync_fd, SyncMsg::kStart, "kStart");
+    }
     run_start_container_hooks(r, released.get());
-    released = above_preserved_fds(std::move(released), r.preserve_fds);
-    // The sync socket stays open until execve (close-on-exec): its EOF is `run`'s exec signal.
-    hand_over_fds(r.preserve_fds, {released.get(), trampoline.get(), r.start_on_sync ? r.sync_fd : -1});
-    exec_process(executable, process, trampoline.get());
+    exec_process(executable, process, trampoline.get(), r.seccomp);
 }
 
 }  // namespace
@@ -235,7 +247,7 @@ void run_steps(const InitRequest& r) {
     bool reported = false;
     if (!g_ready_sent) {
         try {
-            send_msg(request.sync_fd, SyncMsg::kError, message);
+            send_to_runtime(request.sync_fd, SyncMsg::kError, message);
             reported = true;
         } catch (...) {
         }

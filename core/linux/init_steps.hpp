@@ -82,6 +82,8 @@ void enter_cwd(const spec::Process& process);
 // exec_handoff.cpp — shared by the init and exec. load_syscall_filter: linux.seccomp loaded
 // into this process; a listener fd (SCMP_ACT_NOTIFY) goes to the runtime as kNotifyFd.
 // hand_over_fds: only fds 0..2 and the preserved ones stay open, and those without FD_CLOEXEC.
+// Called before the filter is loaded (close_range is missing from strict profiles): whatever
+// is opened later is close-on-exec.
 void load_syscall_filter(const plugin::CompiledFilter& filter, int sync_fd);
 // `keep_until_exec`: close-on-exec fds above the preserved ones (see above_preserved_fds) that
 // stay open until execve (the released exec fifo, the trampoline memfd); -1 entries are ignored.
@@ -93,6 +95,10 @@ UniqueFd above_preserved_fds(UniqueFd fd, unsigned preserve_fds);
 std::string find_executable(const spec::Process& process);
 // `trampoline_fd`: the sealed trampoline (make_sealed_trampoline), made before the seccomp filter
 // is loaded so that a profile refusing memfd_create does not stop the exec; -1: made here.
-[[noreturn]] void exec_process(const std::string& path, const spec::Process& process, int trampoline_fd = -1);
+// `filter`: the container's filter, already loaded (it decides execveat or execve, see
+// exec_through_trampoline). After the filter only rt_sigprocmask, rt_sigaction, the exec calls
+// and, on failure, write and exit_group are made here.
+[[noreturn]] void exec_process(const std::string& path, const spec::Process& process, int trampoline_fd = -1,
+                               const plugin::CompiledFilter* filter = nullptr);
 
 }  // namespace ocirun::linux_init

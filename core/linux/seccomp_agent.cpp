@@ -4,6 +4,7 @@
 #include <sys/un.h>
 
 #include <boost/json.hpp>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -52,7 +53,13 @@ void send_to_seccomp_agent(const std::string& listener_path, const std::string& 
     int rc;
     do rc = ::connect(sock.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
     while (rc < 0 && errno == EINTR);
-    if (rc < 0) throw sys_error(where + ": connect");
+    if (rc < 0) {
+        // runc's words (containerd and podman match on them), with Go's lowercase errno text.
+        std::string reason = std::strerror(errno);
+        if (!reason.empty()) reason[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(reason[0])));
+        throw Error("failed to connect with seccomp agent specified in the seccomp profile: dial unix " +
+                    listener_path + ": connect: " + reason);
+    }
 
     // First chunk carries the fd; on a stream socket a large state may need more sends.
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))]{};

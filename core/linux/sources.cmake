@@ -26,4 +26,5 @@ list(APPEND OCIRUN_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/exec_process.cpp
   # the "seccomp" engineer's child-side loader and agent hand-off
   ${CMAKE_CURRENT_LIST_DIR}/syscall_filter_install.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/filter_verdict.cpp
   ${CMAKE_CURRENT_LIST_DIR}/seccomp_agent.cpp)

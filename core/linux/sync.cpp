@@ -1,5 +1,10 @@
 // The parent/child sync channel: SOCK_SEQPACKET, one message = a SyncMsg, an optional text and
 // at most one fd in SCM_RIGHTS (see container_init.hpp).
+//
+// The child's side uses only write()/writev() and read() for messages without an fd: after the
+// container's seccomp filter is loaded, the init must not need sendmsg/sendto/recvmsg/recvfrom,
+// which strict profiles leave out (a seqpacket socket takes one record per write and gives one
+// per read).
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -34,6 +39,17 @@ void send_msg(int fd, SyncMsg msg, const std::string& text, int pass_fd) {
         n = ::sendmsg(fd, &mh, MSG_NOSIGNAL);
     } while (n < 0 && errno == EINTR);
     if (n < 0) throw sys_error("sync socket: send");
+}
+
+void send_to_runtime(int fd, SyncMsg msg, const std::string& text) {
+    auto code = static_cast<std::uint32_t>(msg);
+    struct iovec iov[2] = {{&code, sizeof code},
+                           {const_cast<char*>(text.data()), text.size()}};
+    ssize_t n;
+    do {
+        n = ::writev(fd, iov, text.empty() ? 1 : 2);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) throw sys_error("sync socket: write");
 }
 
 bool recv_msg(int fd, SyncMsg& msg, std::string& text, int* received_fd) {
@@ -85,12 +101,37 @@ bool recv_msg(int fd, SyncMsg& msg, std::string& text, int* received_fd) {
     return true;
 }
 
+namespace {
+
+// One record with read(): for the runtime's messages that carry no fd (their texts are short:
+// a saved cgroup form at most). Returns false on EOF.
+bool read_msg(int fd, SyncMsg& msg, std::string& text) {
+    std::vector<char> buf(64 * 1024);
+    ssize_t n;
+    do {
+        n = ::read(fd, buf.data(), buf.size());
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) throw sys_error("sync socket: read");
+    if (n == 0) return false;
+    if (static_cast<std::size_t>(n) == buf.size()) throw Error("sync socket: message too long");
+    if (static_cast<std::size_t>(n) < sizeof(std::uint32_t))
+        throw Error("sync socket: short message (" + std::to_string(n) + " bytes)");
+    std::uint32_t code;
+    std::memcpy(&code, buf.data(), sizeof code);
+    msg = static_cast<SyncMsg>(code);
+    text.assign(buf.data() + sizeof code, static_cast<std::size_t>(n) - sizeof code);
+    return true;
+}
+
+}  // namespace
+
 std::string expect_from_runtime(int sync_fd, SyncMsg expected, const char* name, const char* channel,
                                 UniqueFd* fd) {
     SyncMsg msg{};
     std::string text;
     int received = -1;
-    if (!recv_msg(sync_fd, msg, text, &received)) ::_exit(1);
+    const bool got = fd ? recv_msg(sync_fd, msg, text, &received) : read_msg(sync_fd, msg, text);
+    if (!got) ::_exit(1);
     UniqueFd owned(received);
     if (msg != expected)
         throw Error(std::string(channel) + ": expected " + name + " from the runtime, got message " +

@@ -2,6 +2,12 @@
 // Uses the raw seccomp(2) syscall, so no filter library code runs in the container.
 #pragma once
 
+#include <linux/seccomp.h>
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
 #include "ocirun/plugin.hpp"
 
 namespace ocirun::linux_init {
@@ -18,5 +24,11 @@ namespace ocirun::linux_init {
 //
 // After it returns, every syscall the init still makes before execve is subject to the filter.
 int install_syscall_filter(const plugin::CompiledFilter& filter);
+
+// What the compiled filter `bpf` answers for `call` (a SECCOMP_RET_* value), computed in user
+// space without making the call: the init asks it about the trampoline's execveat before
+// making it, since a profile may kill on a syscall it does not list. nullopt when the answer
+// depends on the instruction pointer or the program uses an instruction seccomp refuses.
+std::optional<std::uint32_t> filter_verdict(const std::vector<std::uint8_t>& bpf, const seccomp_data& call);
 
 }  // namespace ocirun::linux_init
