@@ -15,6 +15,7 @@
 
 namespace it = ocirun::it;
 namespace json = boost::json;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -80,6 +81,12 @@ const std::string kScript =
     "echo hi; ls / >/dev/null && echo listed; mkdir /made 2>/dev/null; echo mkdir=$?; "
     "grep NoNewPrivs /proc/self/status";
 
+// runc 1.1.5 may leave its init behind after a failed create; only ocirun's cleanup is checked.
+void expect_nothing_left_by_ocirun(const it::Runner& rt, const std::string& id, const it::Bundle& bundle) {
+    if (rt.name() == "runc") return;
+    EXPECT_EQ(it::leftovers(rt, id, bundle), kNothing);
+}
+
 void configure(it::Bundle& bundle, const json::object& profile, bool no_new_privileges) {
     bundle.set_readonly(false);
     json::object& config = bundle.config();
@@ -101,7 +108,7 @@ Outcome via_run(const it::Runner& rt, const json::object& profile, bool nnp) {
     const auto id = it::unique_id("scp-run");
     const auto r = rt({"run", "--bundle", bundle.path().string(), id});
     rt({"delete", "--force", id});
-    if (rt.name() != "runc") EXPECT_EQ(it::leftovers(rt, id, bundle), kNothing);
+    expect_nothing_left_by_ocirun(rt, id, bundle);
     return {r.exit_code, r.out, r.describe()};
 }
 
@@ -124,7 +131,7 @@ Outcome via_create_start(const it::Runner& rt, const json::object& profile, bool
         }
     }
     rt({"delete", "--force", id});
-    if (rt.name() != "runc") EXPECT_EQ(it::leftovers(rt, id, bundle), kNothing);
+    expect_nothing_left_by_ocirun(rt, id, bundle);
     return o;
 }
 
@@ -218,7 +225,7 @@ TEST(SeccompParity, NotifyWithoutAgentFailsLikeRunc) {
             EXPECT_NE(r.err.find(want), std::string::npos) << r.describe();
             EXPECT_EQ(r.out, "") << r.describe();
             rt({"delete", "--force", id});
-            if (rt.name() != "runc") EXPECT_EQ(it::leftovers(rt, id, bundle), kNothing);
+            expect_nothing_left_by_ocirun(rt, id, bundle);
         }
     }
 }
