@@ -229,3 +229,38 @@ TEST(SeccompParity, NotifyWithoutAgentFailsLikeRunc) {
         }
     }
 }
+
+// An error after the filter (without noNewPrivileges the lookup of process.args[0] follows it)
+// must reach the caller: the old sendmsg of kError was refused by the profile and the caller
+// only saw "container init exited before it was ready".
+TEST(SeccompParity, ErrorAfterTheFilterReachesTheCaller) {
+    if (!it::runc_available()) GTEST_SKIP() << "runc is not installed: nothing to compare with";
+    // As logged (logfmt quotes msg, so its quotes come escaped).
+    const std::string want = R"(exec: \"/nope\": stat /nope: no such file or directory)";
+    it::Runner ocirun = it::Runner::ocirun();
+    it::Runner runc = it::Runner::runc();
+    for (const std::string cmd : {"run", "create", "exec"}) {
+        SCOPED_TRACE(cmd);
+        std::vector<it::CommandResult> results;
+        for (const it::Runner* rt : {&runc, &ocirun}) {
+            if (cmd == "exec") {
+                it::DetachedContainer c(*rt, "scp-exec-err", [&](it::Bundle& b) { configure(b, strict_profile(), false); });
+                ASSERT_TRUE(c.started()) << rt->name() << ": " << c.describe();
+                results.push_back(c.exec({}, {"/nope"}));
+                continue;
+            }
+            it::Bundle bundle;
+            bundle.set_args({"/nope"});
+            configure(bundle, strict_profile(), false);
+            const auto id = it::unique_id("scp-err");
+            results.push_back((*rt)({cmd, "--bundle", bundle.path().string(), id}));
+            (*rt)({"delete", "--force", id});
+            expect_nothing_left_by_ocirun(*rt, id, bundle);
+        }
+        const auto& theirs = results[0];
+        const auto& mine = results[1];
+        EXPECT_NE(theirs.err.find(want), std::string::npos) << "runc: " << theirs.describe();
+        EXPECT_NE(mine.err.find(want), std::string::npos) << "ocirun: " << mine.describe();
+        EXPECT_EQ(mine.exit_code, theirs.exit_code) << "ocirun: " << mine.describe() << "\nrunc: " << theirs.describe();
+    }
+}
