@@ -101,6 +101,16 @@ void kill_everything(Locked& l) {
     }
 }
 
+// A stopped container's cgroup with no process (or already gone, like runc's !Exists()):
+// kill --all has nothing to signal and need not freeze it.
+bool nothing_left_in(const plugin::Cgroup& cgroup) {
+    try {
+        return cgroup.pids().empty();
+    } catch (const Error&) {
+        return true;
+    }
+}
+
 // The hooks of the config copied into the state dir at create.
 spec::Hooks stored_hooks(const state::StoredState& st) {
     if (st.config_file.empty())
@@ -276,10 +286,16 @@ void Container::start() {
 
 void Container::kill(const KillOptions& opts) {
     Locked l = lock(*rec_);
-    if (l.status == Status::Stopped) throw Error("container not running");
+    // runc 1.1: --all signals whatever is still in the cgroup, whatever the init's status, and
+    // succeeds on a stopped container (signal 0 included); only the init's signal needs it alive.
     if (opts.all && l.cgroup) {
+        if (l.status == Status::Stopped && nothing_left_in(*l.cgroup)) return;
         l.cgroup->kill_all(opts.signal);
         return;
+    }
+    if (l.status == Status::Stopped) {
+        if (opts.all) return;  // no cgroup, no init: nothing to signal
+        throw Error("container not running");
     }
     if (::kill(l.st.init_pid, opts.signal) != 0) {
         if (errno == ESRCH) throw Error("container not running");

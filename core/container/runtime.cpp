@@ -313,7 +313,7 @@ bool is_simple_launch(const CreatePlan& plan) {
 Container Runtime::create(const CreateOptions& opts) {
     // (1) Everything that can fail without touching the host.
     CreatePlan plan = plan_create(opts, *impl_->plugins, impl_->host);
-    if (fs::exists(impl_->store.root() / opts.id)) throw Error("container with given ID already exists");
+    impl_->store.require_absent(opts.id);
     // Connecting creates nothing on the host, so a bad --console-socket fails before anything does.
     UniqueFd console = container::open_console_socket(opts.console_socket, opts.console_socket_fd);
 

@@ -30,9 +30,8 @@ Error does_not_exist(const std::string& id) {
     return Error("container \"" + id + "\" does not exist");
 }
 
-Error already_exists(const std::string& id) {
-    return Error("container with given ID already exists: \"" + id + "\"");
-}
+// runc's text, word for word (clients match on it); it names no id, the caller gave it.
+Error already_exists() { return Error("container with given ID already exists"); }
 
 // mkdir -p with `mode` for every directory it creates (runc: MkdirAll(root, 0700)).
 void make_dirs(const fs::path& path, mode_t mode) {
@@ -98,11 +97,15 @@ void ContainerDir::remove() {
 
 StateStore::StateStore(fs::path root) : root_(std::move(root)) {}
 
+void StateStore::require_absent(const std::string& id) const {
+    if (::access((root_ / id).c_str(), F_OK) == 0) throw already_exists();
+}
+
 ContainerDir StateStore::create(const std::string& id) {
     validate_id(id);
     make_dirs(root_, 0700);
     const fs::path final_path = root_ / id;
-    if (::access(final_path.c_str(), F_OK) == 0) throw already_exists(id);
+    require_absent(id);
 
     // Build the directory with its lock held under a temporary name, then move it into place:
     // nobody can open the container before its creator holds the lock.
@@ -121,7 +124,7 @@ ContainerDir StateStore::create(const std::string& id) {
         if (!lock) throw sys_error("create " + lock_path.string());
         lock_exclusive(lock.get(), lock_path);
         if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, final_path.c_str(), RENAME_NOREPLACE) != 0) {
-            if (errno == EEXIST || errno == ENOTEMPTY) throw already_exists(id);
+            if (errno == EEXIST || errno == ENOTEMPTY) throw already_exists();
             throw sys_error("create container directory " + final_path.string());
         }
         return ContainerDir(id, final_path, std::move(lock));
