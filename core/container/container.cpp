@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "container/container_record.hpp"
@@ -38,11 +39,26 @@ struct Locked {
     Status status = Status::Stopped;
 };
 
+// The container's dir exists but its lock or state.json cannot be read (corrupt, half-written
+// by a create that was killed): every operation reports it, and only delete --force acts.
+class UnreadableState : public Error {
+public:
+    using Error::Error;
+};
+
 Locked lock(ContainerRecord& rec) {
     state::StateStore store(rec.root);
     if (!fs::exists(store.root() / rec.id)) throw Error("container does not exist");
-    Locked l{store.open(rec.id), {}, nullptr, Status::Stopped};
-    l.st = l.dir.load();
+    std::optional<state::ContainerDir> dir;
+    state::StoredState st;
+    try {
+        dir.emplace(store.open(rec.id));
+        st = dir->load();
+    } catch (const Error& e) {
+        if (!fs::exists(store.root() / rec.id)) throw Error("container does not exist");  // deleted meanwhile
+        throw UnreadableState(e.what());
+    }
+    Locked l{std::move(*dir), std::move(st), nullptr, Status::Stopped};
     rec.cached = l.st;
     l.cgroup = container::open_stored_cgroup(l.st, *rec.plugins, rec.host);
     l.status = container::derive_status(l.st, l.dir.path(), l.cgroup.get());
@@ -78,6 +94,16 @@ bool wait_for_init_exit(const Locked& l, const UniqueFd& pidfd, int timeout_ms) 
     return true;
 }
 
+// Wait until a SIGKILLed cgroup has no process left: back off from 1 ms to 10 ms.
+void wait_until_empty(const plugin::Cgroup& cgroup, const std::string& id) {
+    int pause_ms = 1;
+    for (int waited = 0; !cgroup.pids().empty(); waited += pause_ms, pause_ms = std::min(pause_ms * 2, 10)) {
+        if (waited >= kExitTimeoutMs)
+            throw Error("container " + id + ": processes left in its cgroup after SIGKILL");
+        std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+    }
+}
+
 // SIGKILL everything of the container and wait until it is gone.
 void kill_everything(Locked& l) {
     const UniqueFd pidfd = open_init_pidfd(l);
@@ -90,15 +116,9 @@ void kill_everything(Locked& l) {
     if (!wait_for_init_exit(l, pidfd, kExitTimeoutMs))
         throw Error("container " + l.st.id + ": init " + std::to_string(l.st.init_pid) +
                     " did not die after SIGKILL");
-    if (!l.cgroup) return;
     // Once the init (the pid namespace's reaper) is gone its namespace is empty; processes that
-    // joined the cgroup from outside it may take a moment: back off from 1 ms to 10 ms.
-    int pause_ms = 1;
-    for (int waited = 0; !l.cgroup->pids().empty(); waited += pause_ms, pause_ms = std::min(pause_ms * 2, 10)) {
-        if (waited >= kExitTimeoutMs)
-            throw Error("container " + l.st.id + ": processes left in its cgroup after SIGKILL");
-        std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
-    }
+    // joined the cgroup from outside it may take a moment.
+    if (l.cgroup) wait_until_empty(*l.cgroup, l.st.id);
 }
 
 // A stopped container's cgroup with no process (or already gone, like runc's !Exists()):
@@ -146,6 +166,49 @@ void remove_container(Locked& l, const ContainerRecord& rec) {
     l.dir.remove();
     for (const auto& failure : container::run_hooks_collecting_errors(poststop, hook_state(l.st, "stopped", 0)))
         log::warn(failure);
+}
+
+// The linux.cgroupsPath of the config.json copy in the container's dir ("" when the copy is
+// missing or unreadable too: the cgroup then is the one derived from the id).
+std::string stored_cgroups_path(const ContainerRecord& rec) {
+    try {
+        const fs::path copy = rec.root / rec.id / "config.json";
+        const spec::Spec config = spec::parse_config(fileio::read_file(copy), copy.string());
+        return config.linuxSection ? config.linuxSection->cgroupsPath : "";
+    } catch (const Error&) {
+        return "";
+    }
+}
+
+// delete --force of a container whose state cannot be read (`why`): its processes are found
+// through the cgroup create() would have made for it (the cgroup driver places it by the id, or
+// the stored config's cgroupsPath), killed, and that cgroup and the state dir are removed.
+// The poststop hooks are not run: their config may be what is unreadable.
+void remove_unreadable_container(ContainerRecord& rec, const std::string& why) {
+    log::warn("container " + rec.id + ": " + why + ": removing what can be found of it");
+    state::StateStore store(rec.root);
+    std::optional<state::ContainerDir> dir;
+    try {
+        dir.emplace(store.open(rec.id));
+    } catch (const Error&) {
+        // no lock file: removed unlocked below
+    }
+    if (plugin::CgroupDriver* driver = rec.plugins->cgroup_driver_if_available()) {
+        plugin::CgroupConfig where;
+        where.container_id = rec.id;
+        where.cgroups_path = stored_cgroups_path(rec);
+        if (auto cgroup = driver->find(where, rec.host)) {
+            log::debug("container " + rec.id + ": killing the processes of its cgroup");
+            if (cgroup->frozen()) cgroup->thaw();  // frozen tasks die only once thawed
+            cgroup->kill_all(SIGKILL);
+            wait_until_empty(*cgroup, rec.id);
+            cgroup->destroy();
+        } else {
+            log::warn("container " + rec.id + ": no cgroup found for it: its processes, if any, are left");
+        }
+    }
+    if (dir) dir->remove();
+    else store.remove_unlocked(rec.id);
 }
 
 // After start released the init: the fifo's write end closes when process.args is exec'd (EOF),
@@ -304,7 +367,15 @@ void Container::kill(const KillOptions& opts) {
 }
 
 void Container::destroy(bool force) {
-    Locked l = lock(*rec_);
+    std::optional<Locked> locked;
+    try {
+        locked.emplace(lock(*rec_));
+    } catch (const UnreadableState& e) {
+        if (!force) throw;
+        remove_unreadable_container(*rec_, e.what());
+        return;
+    }
+    Locked& l = *locked;
     switch (l.status) {
         case Status::Stopped:
             break;

@@ -405,7 +405,7 @@ Container Runtime::create(const CreateOptions& opts) {
     state::StoredState st;
     auto record = [&](pid_t pid) {
         st.id = opts.id;
-        st.ociVersion = plan.spec.ociVersion;
+        st.ociVersion = spec::kSpecVersion;  // the state's own version (runc writes its own)
         st.init_pid = pid;
         auto start_time = container::process_start_time(pid);
         if (!start_time) throw Error("container init exited before it was ready");
@@ -462,19 +462,26 @@ Container Runtime::open(const std::string& id) {
     state::validate_id(id);
     if (!fs::exists(impl_->store.root() / id)) throw Error("container does not exist");
     auto rec = impl_->record(id, false);
-    rec->cached = impl_->store.open(id).load();
+    try {
+        rec->cached = impl_->store.open(id).load();
+    } catch (const Error&) {
+        if (!fs::exists(impl_->store.root() / id)) throw Error("container does not exist");
+        // Unreadable state: each operation reports it, and delete --force still removes it.
+    }
     return Container(std::move(rec));
 }
 
-std::vector<ContainerState> Runtime::list() {
+std::vector<ContainerState> Runtime::list(const UnreadableContainer& unreadable) {
     std::vector<ContainerState> out;
     for (const auto& id : impl_->store.ids()) {
         try {
             // state() locks, loads and derives the status itself: one pass per container
             // (open() would lock and load it once more first).
             out.push_back(Container(impl_->record(id, false)).state());
-        } catch (const Error&) {
-            if (fs::exists(impl_->store.root() / id)) throw;  // vanished meanwhile: skip it
+        } catch (const Error& e) {
+            if (!fs::exists(impl_->store.root() / id)) continue;  // deleted meanwhile
+            if (unreadable) unreadable(id, e.what());
+            else log::warn("load container " + id + ": " + e.what());
         }
     }
     return out;

@@ -79,6 +79,9 @@ public:
     // Open and lock an existing container, waiting for the lock. Throws `container "ID" does not
     // exist`, also when the container was removed while we waited.
     ContainerDir open(const std::string& id);
+    // Remove ROOT/ID without its lock (a half-made dir whose lock file is missing), for
+    // `delete --force`. Nothing to do when it is gone.
+    void remove_unlocked(const std::string& id);
     // Ids present under the root, sorted. A missing root is an empty list.
     std::vector<std::string> ids() const;
 
