@@ -211,6 +211,11 @@ void remove_unreadable_container(ContainerRecord& rec, const std::string& why) {
     else store.remove_unlocked(rec.id);
 }
 
+int log_exit(const ContainerRecord& rec, int status) {
+    log::debug("container ", rec.id, ": init ", rec.cached.init_pid, " exited, status ", status);
+    return status;
+}
+
 // After start released the init: the fifo's write end closes when process.args is exec'd (EOF),
 // or the init reports that a startContainer hook failed. Returns true once process.args runs.
 bool wait_for_process_exec(int fifo_fd) {
@@ -333,6 +338,7 @@ void Container::start() {
         // Created by this process for start (run): state.json already says started.
         UniqueFd sync = std::move(rec_->start_socket);
         release_init_over_sync(sync);
+        log::debug("start ", rec_->id, ": init ", rec_->cached.init_pid, " released");
         run_poststart_hooks(*rec_, rec_->cached, [&] { return wait_for_process_exec_on_sync(sync.get()); });
         return;
     }
@@ -343,6 +349,7 @@ void Container::start() {
         Locked l = lock(*rec_);
         release_init(l, *rec_, released_fifo);
         st = l.st;
+        log::debug("start ", rec_->id, ": init ", st.init_pid, " released");
     }
     run_poststart_hooks(*rec_, st, [&] { return wait_for_process_exec(released_fifo.get()); });
 }
@@ -351,6 +358,8 @@ void Container::kill(const KillOptions& opts) {
     Locked l = lock(*rec_);
     // runc 1.1: --all signals whatever is still in the cgroup, whatever the init's status, and
     // succeeds on a stopped container (signal 0 included); only the init's signal needs it alive.
+    log::debug("kill ", l.st.id, ": signal ", opts.signal, opts.all ? " to all its processes" : " to its init",
+               " (", to_string(l.status), ")");
     if (opts.all && l.cgroup) {
         if (l.status == Status::Stopped && nothing_left_in(*l.cgroup)) return;
         l.cgroup->kill_all(opts.signal);
@@ -376,6 +385,7 @@ void Container::destroy(bool force) {
         return;
     }
     Locked& l = *locked;
+    log::debug("delete ", l.st.id, ": ", to_string(l.status), force ? ", forced" : "");
     switch (l.status) {
         case Status::Stopped:
             break;
@@ -389,6 +399,7 @@ void Container::destroy(bool force) {
             kill_everything(l);
     }
     remove_container(l, *rec_);
+    log::debug("delete ", l.st.id, ": cgroup and state removed");
 }
 
 void Container::pause() {
@@ -427,8 +438,8 @@ int Container::wait(const WaitOptions& opts) {
         throw Error("cannot wait for container " + rec_->id +
                     ": only the process that created it is the init's parent");
     if (opts.terminal_master >= 0)  // foreground process.terminal: terminal_proxy.hpp
-        return container::proxy_terminal_until_exit(opts.terminal_master, rec_->cached.init_pid, !opts.no_subreaper);
-    return container::wait_for_init(rec_->cached.init_pid, opts.forward_signals, !opts.no_subreaper);
+        return log_exit(*rec_, container::proxy_terminal_until_exit(opts.terminal_master, rec_->cached.init_pid, !opts.no_subreaper));
+    return log_exit(*rec_, container::wait_for_init(rec_->cached.init_pid, opts.forward_signals, !opts.no_subreaper));
 }
 
 void Container::block_forwarded_signals() { container::block_forwardable_signals(); }

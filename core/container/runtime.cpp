@@ -313,6 +313,7 @@ bool is_simple_launch(const CreatePlan& plan) {
 Container Runtime::create(const CreateOptions& opts) {
     // (1) Everything that can fail without touching the host.
     CreatePlan plan = plan_create(opts, *impl_->plugins, impl_->host);
+    log::debug("create ", opts.id, ": config loaded and checked (bundle ", plan.bundle.string(), ")");
     impl_->store.require_absent(opts.id);
     // Connecting creates nothing on the host, so a bad --console-socket fails before anything does.
     UniqueFd console = container::open_console_socket(opts.console_socket, opts.console_socket_fd);
@@ -344,6 +345,7 @@ Container Runtime::create(const CreateOptions& opts) {
             throw Error("create the container's cgroup (config.json: linux.cgroupsPath \"" + path + "\"): " + e.what());
         }
         rollback.set_cgroup(cgroup.get());
+        log::debug("create ", opts.id, ": cgroup created by ", plan.cgroup_driver->info().name);
         return cgroup.get();
     };
     const bool simple_launch = is_simple_launch(plan);
@@ -421,6 +423,7 @@ Container Runtime::create(const CreateOptions& opts) {
         st.config_file = config_copy.string();
         st.started = opts.start_after_create;  // saved once: start only sends kStart then
         dir->save(st);
+        log::debug("create ", opts.id, ": state written to ", dir->path().string());
     };
     UniqueFd start_socket;
     if (opts.start_after_create) {
@@ -429,7 +432,9 @@ Container Runtime::create(const CreateOptions& opts) {
         // the container reads as running; a failed create removes it with the whole dir.
         launch.while_init_sets_up = record;
     }
+    log::debug("create ", opts.id, ": starting the init");
     const pid_t pid = container::launch_init(launch);
+    log::debug("create ", opts.id, ": init ", pid, " is ready");
     console.reset();
     fifo_path_fd.reset();
     try {
