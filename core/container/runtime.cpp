@@ -313,7 +313,7 @@ bool is_simple_launch(const CreatePlan& plan) {
 Container Runtime::create(const CreateOptions& opts) {
     // (1) Everything that can fail without touching the host.
     CreatePlan plan = plan_create(opts, *impl_->plugins, impl_->host);
-    log::debug("create ", opts.id, ": config loaded and checked (bundle ", plan.bundle.string(), ")");
+    log::debug("create ", opts.id, ": config loaded and checked (bundle ", plan.bundle.native(), ")");
     impl_->store.require_absent(opts.id);
     // Connecting creates nothing on the host, so a bad --console-socket fails before anything does.
     UniqueFd console = container::open_console_socket(opts.console_socket, opts.console_socket_fd);
@@ -345,7 +345,8 @@ Container Runtime::create(const CreateOptions& opts) {
             throw Error("create the container's cgroup (config.json: linux.cgroupsPath \"" + path + "\"): " + e.what());
         }
         rollback.set_cgroup(cgroup.get());
-        log::debug("create ", opts.id, ": cgroup created by ", plan.cgroup_driver->info().name);
+        if (log::debug_enabled())  // info() builds strings: only when they are logged
+            log::debug("create ", opts.id, ": cgroup created by ", plan.cgroup_driver->info().name);
         return cgroup.get();
     };
     const bool simple_launch = is_simple_launch(plan);
@@ -423,7 +424,7 @@ Container Runtime::create(const CreateOptions& opts) {
         st.config_file = config_copy.string();
         st.started = opts.start_after_create;  // saved once: start only sends kStart then
         dir->save(st);
-        log::debug("create ", opts.id, ": state written to ", dir->path().string());
+        log::debug("create ", opts.id, ": state written to ", dir->path().native());
     };
     UniqueFd start_socket;
     if (opts.start_after_create) {
