@@ -198,7 +198,7 @@ void remove_unreadable_container(ContainerRecord& rec, const std::string& why) {
         where.container_id = rec.id;
         where.cgroups_path = stored_cgroups_path(rec);
         if (auto cgroup = driver->find(where, rec.host)) {
-            log::debug("container " + rec.id + ": killing the processes of its cgroup");
+            log::debug("container ", rec.id, ": killing the processes of its cgroup");
             if (cgroup->frozen()) cgroup->thaw();  // frozen tasks die only once thawed
             cgroup->kill_all(SIGKILL);
             wait_until_empty(*cgroup, rec.id);
@@ -356,10 +356,10 @@ void Container::start() {
 
 void Container::kill(const KillOptions& opts) {
     Locked l = lock(*rec_);
-    // runc 1.1: --all signals whatever is still in the cgroup, whatever the init's status, and
-    // succeeds on a stopped container (signal 0 included); only the init's signal needs it alive.
     log::debug("kill ", l.st.id, ": signal ", opts.signal, opts.all ? " to all its processes" : " to its init",
                " (", to_string(l.status), ")");
+    // runc 1.1: --all signals whatever is still in the cgroup, whatever the init's status, and
+    // succeeds on a stopped container (signal 0 included); only the init's signal needs it alive.
     if (opts.all && l.cgroup) {
         if (l.status == Status::Stopped && nothing_left_in(*l.cgroup)) return;
         l.cgroup->kill_all(opts.signal);
