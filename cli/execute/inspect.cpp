@@ -75,7 +75,10 @@ int execute_state(const GlobalOptions& g, const StateCommand& cmd) {
 
 int execute_list(const GlobalOptions& g, const ListCommand& cmd) {
     Runtime rt(runtime_options(g));
-    const std::vector<ContainerState> states = rt.list();
+    // runc's list: a container it cannot load is a plain line on stderr, the rest are listed.
+    const std::vector<ContainerState> states = rt.list([](const std::string& id, const std::string& error) {
+        std::cerr << "load container " << id << ": " << error << '\n';
+    });
     if (cmd.quiet) {
         for (const auto& s : states) std::cout << s.id << '\n';
         return 0;

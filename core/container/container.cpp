@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "container/container_record.hpp"
@@ -38,11 +39,26 @@ struct Locked {
     Status status = Status::Stopped;
 };
 
+// The container's dir exists but its lock or state.json cannot be read (corrupt, half-written
+// by a create that was killed): every operation reports it, and only delete --force acts.
+class UnreadableState : public Error {
+public:
+    using Error::Error;
+};
+
 Locked lock(ContainerRecord& rec) {
     state::StateStore store(rec.root);
     if (!fs::exists(store.root() / rec.id)) throw Error("container does not exist");
-    Locked l{store.open(rec.id), {}, nullptr, Status::Stopped};
-    l.st = l.dir.load();
+    std::optional<state::ContainerDir> dir;
+    state::StoredState st;
+    try {
+        dir.emplace(store.open(rec.id));
+        st = dir->load();
+    } catch (const Error& e) {
+        if (!fs::exists(store.root() / rec.id)) throw Error("container does not exist");  // deleted meanwhile
+        throw UnreadableState(e.what());
+    }
+    Locked l{std::move(*dir), std::move(st), nullptr, Status::Stopped};
     rec.cached = l.st;
     l.cgroup = container::open_stored_cgroup(l.st, *rec.plugins, rec.host);
     l.status = container::derive_status(l.st, l.dir.path(), l.cgroup.get());
@@ -78,6 +94,16 @@ bool wait_for_init_exit(const Locked& l, const UniqueFd& pidfd, int timeout_ms) 
     return true;
 }
 
+// Wait until a SIGKILLed cgroup has no process left: back off from 1 ms to 10 ms.
+void wait_until_empty(const plugin::Cgroup& cgroup, const std::string& id) {
+    int pause_ms = 1;
+    for (int waited = 0; !cgroup.pids().empty(); waited += pause_ms, pause_ms = std::min(pause_ms * 2, 10)) {
+        if (waited >= kExitTimeoutMs)
+            throw Error("container " + id + ": processes left in its cgroup after SIGKILL");
+        std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+    }
+}
+
 // SIGKILL everything of the container and wait until it is gone.
 void kill_everything(Locked& l) {
     const UniqueFd pidfd = open_init_pidfd(l);
@@ -90,14 +116,18 @@ void kill_everything(Locked& l) {
     if (!wait_for_init_exit(l, pidfd, kExitTimeoutMs))
         throw Error("container " + l.st.id + ": init " + std::to_string(l.st.init_pid) +
                     " did not die after SIGKILL");
-    if (!l.cgroup) return;
     // Once the init (the pid namespace's reaper) is gone its namespace is empty; processes that
-    // joined the cgroup from outside it may take a moment: back off from 1 ms to 10 ms.
-    int pause_ms = 1;
-    for (int waited = 0; !l.cgroup->pids().empty(); waited += pause_ms, pause_ms = std::min(pause_ms * 2, 10)) {
-        if (waited >= kExitTimeoutMs)
-            throw Error("container " + l.st.id + ": processes left in its cgroup after SIGKILL");
-        std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+    // joined the cgroup from outside it may take a moment.
+    if (l.cgroup) wait_until_empty(*l.cgroup, l.st.id);
+}
+
+// A stopped container's cgroup with no process (or already gone, like runc's !Exists()):
+// kill --all has nothing to signal and need not freeze it.
+bool nothing_left_in(const plugin::Cgroup& cgroup) {
+    try {
+        return cgroup.pids().empty();
+    } catch (const Error&) {
+        return true;
     }
 }
 
@@ -136,6 +166,54 @@ void remove_container(Locked& l, const ContainerRecord& rec) {
     l.dir.remove();
     for (const auto& failure : container::run_hooks_collecting_errors(poststop, hook_state(l.st, "stopped", 0)))
         log::warn(failure);
+}
+
+// The linux.cgroupsPath of the config.json copy in the container's dir ("" when the copy is
+// missing or unreadable too: the cgroup then is the one derived from the id).
+std::string stored_cgroups_path(const ContainerRecord& rec) {
+    try {
+        const fs::path copy = rec.root / rec.id / "config.json";
+        const spec::Spec config = spec::parse_config(fileio::read_file(copy), copy.string());
+        return config.linuxSection ? config.linuxSection->cgroupsPath : "";
+    } catch (const Error&) {
+        return "";
+    }
+}
+
+// delete --force of a container whose state cannot be read (`why`): its processes are found
+// through the cgroup create() would have made for it (the cgroup driver places it by the id, or
+// the stored config's cgroupsPath), killed, and that cgroup and the state dir are removed.
+// The poststop hooks are not run: their config may be what is unreadable.
+void remove_unreadable_container(ContainerRecord& rec, const std::string& why) {
+    log::warn("container " + rec.id + ": " + why + ": removing what can be found of it");
+    state::StateStore store(rec.root);
+    std::optional<state::ContainerDir> dir;
+    try {
+        dir.emplace(store.open(rec.id));
+    } catch (const Error&) {
+        // no lock file: removed unlocked below
+    }
+    if (plugin::CgroupDriver* driver = rec.plugins->cgroup_driver_if_available()) {
+        plugin::CgroupConfig where;
+        where.container_id = rec.id;
+        where.cgroups_path = stored_cgroups_path(rec);
+        if (auto cgroup = driver->find(where, rec.host)) {
+            log::debug("container ", rec.id, ": killing the processes of its cgroup");
+            if (cgroup->frozen()) cgroup->thaw();  // frozen tasks die only once thawed
+            cgroup->kill_all(SIGKILL);
+            wait_until_empty(*cgroup, rec.id);
+            cgroup->destroy();
+        } else {
+            log::warn("container " + rec.id + ": no cgroup found for it: its processes, if any, are left");
+        }
+    }
+    if (dir) dir->remove();
+    else store.remove_unlocked(rec.id);
+}
+
+int log_exit(const ContainerRecord& rec, int status) {
+    log::debug("container ", rec.id, ": init ", rec.cached.init_pid, " exited, status ", status);
+    return status;
 }
 
 // After start released the init: the fifo's write end closes when process.args is exec'd (EOF),
@@ -260,6 +338,7 @@ void Container::start() {
         // Created by this process for start (run): state.json already says started.
         UniqueFd sync = std::move(rec_->start_socket);
         release_init_over_sync(sync);
+        log::debug("start ", rec_->id, ": init ", rec_->cached.init_pid, " released");
         run_poststart_hooks(*rec_, rec_->cached, [&] { return wait_for_process_exec_on_sync(sync.get()); });
         return;
     }
@@ -270,16 +349,25 @@ void Container::start() {
         Locked l = lock(*rec_);
         release_init(l, *rec_, released_fifo);
         st = l.st;
+        log::debug("start ", rec_->id, ": init ", st.init_pid, " released");
     }
     run_poststart_hooks(*rec_, st, [&] { return wait_for_process_exec(released_fifo.get()); });
 }
 
 void Container::kill(const KillOptions& opts) {
     Locked l = lock(*rec_);
-    if (l.status == Status::Stopped) throw Error("container not running");
+    log::debug("kill ", l.st.id, ": signal ", opts.signal, opts.all ? " to all its processes" : " to its init",
+               " (", to_string(l.status), ")");
+    // runc 1.1: --all signals whatever is still in the cgroup, whatever the init's status, and
+    // succeeds on a stopped container (signal 0 included); only the init's signal needs it alive.
     if (opts.all && l.cgroup) {
+        if (l.status == Status::Stopped && nothing_left_in(*l.cgroup)) return;
         l.cgroup->kill_all(opts.signal);
         return;
+    }
+    if (l.status == Status::Stopped) {
+        if (opts.all) return;  // no cgroup, no init: nothing to signal
+        throw Error("container not running");
     }
     if (::kill(l.st.init_pid, opts.signal) != 0) {
         if (errno == ESRCH) throw Error("container not running");
@@ -288,7 +376,16 @@ void Container::kill(const KillOptions& opts) {
 }
 
 void Container::destroy(bool force) {
-    Locked l = lock(*rec_);
+    std::optional<Locked> locked;
+    try {
+        locked.emplace(lock(*rec_));
+    } catch (const UnreadableState& e) {
+        if (!force) throw;
+        remove_unreadable_container(*rec_, e.what());
+        return;
+    }
+    Locked& l = *locked;
+    log::debug("delete ", l.st.id, ": ", to_string(l.status), force ? ", forced" : "");
     switch (l.status) {
         case Status::Stopped:
             break;
@@ -302,6 +399,7 @@ void Container::destroy(bool force) {
             kill_everything(l);
     }
     remove_container(l, *rec_);
+    log::debug("delete ", l.st.id, ": cgroup and state removed");
 }
 
 void Container::pause() {
@@ -340,8 +438,8 @@ int Container::wait(const WaitOptions& opts) {
         throw Error("cannot wait for container " + rec_->id +
                     ": only the process that created it is the init's parent");
     if (opts.terminal_master >= 0)  // foreground process.terminal: terminal_proxy.hpp
-        return container::proxy_terminal_until_exit(opts.terminal_master, rec_->cached.init_pid, !opts.no_subreaper);
-    return container::wait_for_init(rec_->cached.init_pid, opts.forward_signals, !opts.no_subreaper);
+        return log_exit(*rec_, container::proxy_terminal_until_exit(opts.terminal_master, rec_->cached.init_pid, !opts.no_subreaper));
+    return log_exit(*rec_, container::wait_for_init(rec_->cached.init_pid, opts.forward_signals, !opts.no_subreaper));
 }
 
 void Container::block_forwarded_signals() { container::block_forwardable_signals(); }

@@ -28,6 +28,7 @@
 #include "ocirun/ocirun.hpp"
 #include "spec/spec_json.hpp"
 #include "util/file_io.hpp"
+#include "util/log.hpp"
 #include "util/unique_fd.hpp"
 
 namespace fs = std::filesystem;
@@ -133,6 +134,7 @@ pid_t Container::exec(const ExecOptions& opts) {
     rec_->cached = st;
     auto cgroup = container::open_stored_cgroup(st, *rec_->plugins, rec_->host);
     const Status status = container::derive_status(st, dir->path(), cgroup.get());
+    log::debug("exec ", st.id, ": container ", to_string(status));
     if (status == Status::Stopped) throw Error("cannot exec in a stopped container");
     if (status == Status::Paused && !opts.ignore_paused)
         throw Error("cannot exec in a paused container (use --ignore-paused to override)");
@@ -211,6 +213,7 @@ pid_t Container::exec(const ExecOptions& opts) {
             }
         }
         if (pid <= 0) throw Error("exec: the process was ready before reporting its pid");
+        log::debug("exec ", st.id, ": process ", pid, " started");
         int child_status = 0;
         while (::waitpid(child, &child_status, 0) < 0 && errno == EINTR) {
         }
@@ -225,8 +228,11 @@ pid_t Container::exec(const ExecOptions& opts) {
 }
 
 int Container::wait_exec(pid_t pid, const WaitOptions& opts) {
-    if (opts.terminal_master >= 0) return container::proxy_terminal_until_exit(opts.terminal_master, pid, false);
-    return container::wait_for_init(pid, opts.forward_signals, false);
+    const int status = opts.terminal_master >= 0
+                           ? container::proxy_terminal_until_exit(opts.terminal_master, pid, false)
+                           : container::wait_for_init(pid, opts.forward_signals, false);
+    log::debug("exec ", rec_->id, ": process ", pid, " exited, status ", status);
+    return status;
 }
 
 }  // namespace ocirun

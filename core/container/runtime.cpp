@@ -313,7 +313,8 @@ bool is_simple_launch(const CreatePlan& plan) {
 Container Runtime::create(const CreateOptions& opts) {
     // (1) Everything that can fail without touching the host.
     CreatePlan plan = plan_create(opts, *impl_->plugins, impl_->host);
-    if (fs::exists(impl_->store.root() / opts.id)) throw Error("container with given ID already exists");
+    log::debug("create ", opts.id, ": config loaded and checked (bundle ", plan.bundle.native(), ")");
+    impl_->store.require_absent(opts.id);
     // Connecting creates nothing on the host, so a bad --console-socket fails before anything does.
     UniqueFd console = container::open_console_socket(opts.console_socket, opts.console_socket_fd);
 
@@ -344,6 +345,8 @@ Container Runtime::create(const CreateOptions& opts) {
             throw Error("create the container's cgroup (config.json: linux.cgroupsPath \"" + path + "\"): " + e.what());
         }
         rollback.set_cgroup(cgroup.get());
+        if (log::debug_enabled())  // info() builds strings: only when they are logged
+            log::debug("create ", opts.id, ": cgroup created by ", plan.cgroup_driver->info().name);
         return cgroup.get();
     };
     const bool simple_launch = is_simple_launch(plan);
@@ -405,7 +408,7 @@ Container Runtime::create(const CreateOptions& opts) {
     state::StoredState st;
     auto record = [&](pid_t pid) {
         st.id = opts.id;
-        st.ociVersion = plan.spec.ociVersion;
+        st.ociVersion = spec::kSpecVersion;  // the state's own version (runc writes its own)
         st.init_pid = pid;
         auto start_time = container::process_start_time(pid);
         if (!start_time) throw Error("container init exited before it was ready");
@@ -421,6 +424,7 @@ Container Runtime::create(const CreateOptions& opts) {
         st.config_file = config_copy.string();
         st.started = opts.start_after_create;  // saved once: start only sends kStart then
         dir->save(st);
+        log::debug("create ", opts.id, ": state written to ", dir->path().native());
     };
     UniqueFd start_socket;
     if (opts.start_after_create) {
@@ -429,7 +433,9 @@ Container Runtime::create(const CreateOptions& opts) {
         // the container reads as running; a failed create removes it with the whole dir.
         launch.while_init_sets_up = record;
     }
+    log::debug("create ", opts.id, ": starting the init");
     const pid_t pid = container::launch_init(launch);
+    log::debug("create ", opts.id, ": init ", pid, " is ready");
     console.reset();
     fifo_path_fd.reset();
     try {
@@ -462,19 +468,26 @@ Container Runtime::open(const std::string& id) {
     state::validate_id(id);
     if (!fs::exists(impl_->store.root() / id)) throw Error("container does not exist");
     auto rec = impl_->record(id, false);
-    rec->cached = impl_->store.open(id).load();
+    try {
+        rec->cached = impl_->store.open(id).load();
+    } catch (const Error&) {
+        if (!fs::exists(impl_->store.root() / id)) throw Error("container does not exist");
+        // Unreadable state: each operation reports it, and delete --force still removes it.
+    }
     return Container(std::move(rec));
 }
 
-std::vector<ContainerState> Runtime::list() {
+std::vector<ContainerState> Runtime::list(const UnreadableContainer& unreadable) {
     std::vector<ContainerState> out;
     for (const auto& id : impl_->store.ids()) {
         try {
             // state() locks, loads and derives the status itself: one pass per container
             // (open() would lock and load it once more first).
             out.push_back(Container(impl_->record(id, false)).state());
-        } catch (const Error&) {
-            if (fs::exists(impl_->store.root() / id)) throw;  // vanished meanwhile: skip it
+        } catch (const Error& e) {
+            if (!fs::exists(impl_->store.root() / id)) continue;  // deleted meanwhile
+            if (unreadable) unreadable(id, e.what());
+            else log::warn("load container " + id + ": " + e.what());
         }
     }
     return out;

@@ -11,6 +11,7 @@
 #include "ocirun/error.hpp"
 #include "ocirun/spec.hpp"
 #include "util/unique_fd.hpp"
+#include "util/go_json.hpp"
 
 namespace ocirun::linux_init {
 
@@ -32,7 +33,7 @@ std::string seccomp_agent_state_json(const SeccompAgentState& s) {
     root["pid"] = s.pid;
     if (!s.metadata.empty()) root["metadata"] = s.metadata;
     root["state"] = std::move(state);
-    return boost::json::serialize(root);
+    return gojson::serialize(root);  // always valid JSON, whatever bytes the bundle had
 }
 
 void send_to_seccomp_agent(const std::string& listener_path, const std::string& state_json_with_fds,

@@ -6,38 +6,12 @@
 #include <cstdio>
 
 #include "spec/spec_json.hpp"
+#include "util/go_json.hpp"
 
 namespace ocirun::spec {
 
-// Go's escaping: \" \\ \n \r \t, other control bytes and < > & as \u00XX, U+2028/U+2029
-// escaped (Go does it for JavaScript safety).
-std::string go_json_quote(std::string_view s) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out = "\"";
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        switch (c) {
-            case '"': out += "\\\""; continue;
-            case '\\': out += "\\\\"; continue;
-            case '\n': out += "\\n"; continue;
-            case '\r': out += "\\r"; continue;
-            case '\t': out += "\\t"; continue;
-            default: break;
-        }
-        if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-            out += "\\u00";
-            out += kHex[c >> 4];
-            out += kHex[c & 0xF];
-        } else if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-                   (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
-            out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
-            i += 2;
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out + '"';
-}
+// The core's one Go string escaper (util/go_json), also for invalid UTF-8.
+std::string go_json_quote(std::string_view s) { return gojson::quote(s); }
 
 namespace {
 

@@ -14,6 +14,7 @@
 #include "ocirun/error.hpp"
 #include "state/stored_state_json.hpp"
 #include "util/file_io.hpp"
+#include "util/go_json.hpp"
 
 namespace ocirun::state {
 namespace fs = std::filesystem;
@@ -30,9 +31,8 @@ Error does_not_exist(const std::string& id) {
     return Error("container \"" + id + "\" does not exist");
 }
 
-Error already_exists(const std::string& id) {
-    return Error("container with given ID already exists: \"" + id + "\"");
-}
+// runc's text, word for word (clients match on it); it names no id, the caller gave it.
+Error already_exists() { return Error("container with given ID already exists"); }
 
 // mkdir -p with `mode` for every directory it creates (runc: MkdirAll(root, 0700)).
 void make_dirs(const fs::path& path, mode_t mode) {
@@ -62,6 +62,14 @@ std::string unique_suffix() {
     return std::to_string(::getpid()) + "." + std::to_string(counter++);
 }
 
+// Rename first so that the id disappears atomically (a concurrent open() sees "does not exist",
+// a create() may reuse the id at once), then delete the renamed tree at leisure.
+fs::path rename_to_tomb(const fs::path& dir) {
+    const fs::path tomb = dir.parent_path() / (kDeletingPrefix + unique_suffix());
+    if (::rename(dir.c_str(), tomb.c_str()) != 0) throw sys_error("remove container directory " + dir.string());
+    return tomb;
+}
+
 }  // namespace
 
 // ---- ContainerDir --------------------------------------------------------------------------
@@ -79,30 +87,33 @@ void ContainerDir::save(const StoredState& s) const {
     // Atomic (rename) but not durable: state describes processes that a reboot ends anyway, and
     // the state root normally lives on tmpfs. An fsync cost 3-24 ms per write here (ext4 /run),
     // more than the rest of `start`; runc and crun do not sync it either.
-    fileio::write_atomic(path_ / kStateFile, boost::json::serialize(to_json(s)), false, 0600);
+    // Go's encoding (invalid UTF-8 from config.json or argv becomes U+FFFD, as in runc's
+    // state.json): the file always parses, so the container stays manageable.
+    fileio::write_atomic(path_ / kStateFile, gojson::serialize(to_json(s)), false, 0600);
 }
 
 void ContainerDir::remove() {
-    // Rename first so that the id disappears atomically (a concurrent open() sees "does not
-    // exist", a create() may reuse the id at once), then delete the renamed tree at leisure.
-    const fs::path tomb = path_.parent_path() / (kDeletingPrefix + unique_suffix());
-    if (::rename(path_.c_str(), tomb.c_str()) != 0)
-        throw sys_error("remove container directory " + path_.string());
+    const fs::path tomb = rename_to_tomb(path_);
     std::error_code ec;
     fs::remove_all(tomb, ec);
     lock_.reset();  // waiters wake up, find ROOT/ID/lock gone and report "does not exist"
     if (ec) throw Error("remove container directory " + tomb.string() + ": " + ec.message());
 }
 
+
 // ---- StateStore ----------------------------------------------------------------------------
 
 StateStore::StateStore(fs::path root) : root_(std::move(root)) {}
+
+void StateStore::require_absent(const std::string& id) const {
+    if (::access((root_ / id).c_str(), F_OK) == 0) throw already_exists();
+}
 
 ContainerDir StateStore::create(const std::string& id) {
     validate_id(id);
     make_dirs(root_, 0700);
     const fs::path final_path = root_ / id;
-    if (::access(final_path.c_str(), F_OK) == 0) throw already_exists(id);
+    require_absent(id);
 
     // Build the directory with its lock held under a temporary name, then move it into place:
     // nobody can open the container before its creator holds the lock.
@@ -121,7 +132,7 @@ ContainerDir StateStore::create(const std::string& id) {
         if (!lock) throw sys_error("create " + lock_path.string());
         lock_exclusive(lock.get(), lock_path);
         if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, final_path.c_str(), RENAME_NOREPLACE) != 0) {
-            if (errno == EEXIST || errno == ENOTEMPTY) throw already_exists(id);
+            if (errno == EEXIST || errno == ENOTEMPTY) throw already_exists();
             throw sys_error("create container directory " + final_path.string());
         }
         return ContainerDir(id, final_path, std::move(lock));
@@ -153,6 +164,16 @@ ContainerDir StateStore::open(const std::string& id) {
         if (held.st_dev == current.st_dev && held.st_ino == current.st_ino)
             return ContainerDir(id, dir, std::move(lock));
     }
+}
+
+void StateStore::remove_unlocked(const std::string& id) {
+    validate_id(id);
+    const fs::path dir = root_ / id;
+    if (::access(dir.c_str(), F_OK) != 0) return;  // already gone
+    const fs::path tomb = rename_to_tomb(dir);
+    std::error_code ec;
+    fs::remove_all(tomb, ec);
+    if (ec) throw Error("remove container directory " + tomb.string() + ": " + ec.message());
 }
 
 std::vector<std::string> StateStore::ids() const {

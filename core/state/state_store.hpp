@@ -71,12 +71,17 @@ public:
     const std::filesystem::path& root() const { return root_; }
 
     // Create ROOT/ID (0711) and lock it; the directory appears already locked (it is built under
-    // a temporary name and renamed into place). Throws `container with given ID already exists:
-    // "ID"` (runc's text plus the id) when it exists. Creates ROOT (0700) on first use.
+    // a temporary name and renamed into place). Throws `container with given ID already exists`
+    // (runc's text) when it exists. Creates ROOT (0700) on first use.
     ContainerDir create(const std::string& id);
+    // Throws the same error as create() when ROOT/ID exists (a cheap early check).
+    void require_absent(const std::string& id) const;
     // Open and lock an existing container, waiting for the lock. Throws `container "ID" does not
     // exist`, also when the container was removed while we waited.
     ContainerDir open(const std::string& id);
+    // Remove ROOT/ID without its lock (a half-made dir whose lock file is missing), for
+    // `delete --force`. Nothing to do when it is gone.
+    void remove_unlocked(const std::string& id);
     // Ids present under the root, sorted. A missing root is an empty list.
     std::vector<std::string> ids() const;
 

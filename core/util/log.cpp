@@ -8,13 +8,12 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <boost/json/serialize.hpp>
-#include <boost/json/string.hpp>
 #include <cerrno>
 #include <ctime>
 #include <mutex>
 
 #include "ocirun/error.hpp"
+#include "util/go_json.hpp"
 
 namespace ocirun::log {
 namespace {
@@ -65,11 +64,13 @@ bool needs_quoting(std::string_view s) {
     return false;
 }
 
-// Go's %q for the bytes we meet in messages: escapes quotes, backslashes and control bytes.
+// Go's %q (strconv.Quote) for the bytes we meet in messages: escapes quotes, backslashes,
+// control bytes and bytes of no valid UTF-8 sequence (\xNN); valid multi-byte sequences stay.
 std::string go_quote(std::string_view s) {
     static const char hex[] = "0123456789abcdef";
     std::string out = "\"";
-    for (unsigned char c : s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
         switch (c) {
             case '"': out += "\\\""; break;
             case '\\': out += "\\\\"; break;
@@ -77,7 +78,14 @@ std::string go_quote(std::string_view s) {
             case '\r': out += "\\r"; break;
             case '\t': out += "\\t"; break;
             default:
-                if (c < 0x20 || c == 0x7f) {
+                if (c >= 0x80) {
+                    if (const std::size_t length = gojson::utf8_sequence_length(s, i); length > 0) {
+                        out += s.substr(i, length);
+                        i += length;
+                        continue;
+                    }
+                }
+                if (c < 0x20 || c >= 0x7f) {
                     out += "\\x";
                     out += hex[c >> 4];
                     out += hex[c & 0xf];
@@ -85,11 +93,13 @@ std::string go_quote(std::string_view s) {
                     out += static_cast<char>(c);
                 }
         }
+        ++i;
     }
     return out + "\"";
 }
 
-std::string json_string(std::string_view s) { return boost::json::serialize(boost::json::string(s)); }
+// logrus's JSON formatter is encoding/json: < > & escaped, invalid UTF-8 as \ufffd.
+std::string json_string(std::string_view s) { return gojson::quote(s); }
 
 std::string format_line(Format format, Level level, std::string_view msg) {
     const std::string time = rfc3339_now();

@@ -84,6 +84,27 @@ public:
         return std::make_unique<V1Cgroup>(saved_cgroup_from_text(saved, kDriverName));
     }
 
+    std::unique_ptr<plugin::Cgroup> find(const plugin::CgroupConfig& config, const plugin::HostContext& host) override {
+        const Placement placement = resolve_placement(config, host);
+        const Layout& layout = host_layout();
+        SavedCgroup saved;
+        saved.driver = kDriverName;
+        auto find_in = [&](const Hierarchy& h) {
+            const std::string relative = h.relative_dir(placement);
+            if (relative.empty()) return;  // the hierarchy's root is never the container's own
+            const fs::path dir = fs::path(h.mount_point) / relative;
+            std::error_code ec;
+            if (!fs::is_directory(dir, ec)) return;
+            saved.created.push_back(dir.string());
+            if (h.controllers.empty()) saved.paths[""] = dir.string();
+            for (const auto& c : h.controllers) saved.paths[c] = dir.string();
+        };
+        for (const auto& h : layout.v1) find_in(h);
+        if (layout.unified) find_in(*layout.unified);
+        if (saved.created.empty()) return nullptr;
+        return std::make_unique<V1Cgroup>(saved);
+    }
+
 private:
     // The host's hierarchies, read once per process (validate and create both need them, and
     // /proc/self/mountinfo is not cheap to read): they do not change under one ocirun command.

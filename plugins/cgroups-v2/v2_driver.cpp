@@ -74,16 +74,8 @@ public:
 
     std::unique_ptr<plugin::Cgroup> create(const plugin::CgroupConfig& config, const plugin::HostContext& host) override {
         validate(config, host);
-        Placement placement = resolve_placement(config, host);
         CgroupMount mount = find_cgroup2_mount();
-        std::string relative = placement.path;
-        if (placement.relative_to_own_cgroup) {
-            std::string own = "/";
-            for (const auto& m : read_proc_cgroup())
-                if (m.hierarchy_id == 0 && m.controllers.empty()) own = m.path;
-            if (mount.root != "/" && own.rfind(mount.root, 0) == 0) own = own.substr(mount.root.size());
-            relative = join_cgroup_path(own, placement.path).substr(1);
-        }
+        const std::string relative = relative_dir(config, host, mount);
         SavedCgroup saved;
         saved.driver = kDriverName;
         return undo_dirs_on_failure(saved.created, [&]() -> std::unique_ptr<plugin::Cgroup> {
@@ -107,6 +99,33 @@ public:
 
     std::unique_ptr<plugin::Cgroup> open(const std::string& saved, const plugin::HostContext&) override {
         return std::make_unique<V2Cgroup>(saved_cgroup_from_text(saved, kDriverName));
+    }
+
+    std::unique_ptr<plugin::Cgroup> find(const plugin::CgroupConfig& config, const plugin::HostContext& host) override {
+        const CgroupMount mount = find_cgroup2_mount();
+        const std::string relative = relative_dir(config, host, mount);
+        if (relative.empty()) return nullptr;  // the root is never the container's own
+        const fs::path dir = fs::path(mount.mount_point) / relative;
+        std::error_code ec;
+        if (!fs::is_directory(dir, ec)) return nullptr;
+        SavedCgroup saved;
+        saved.driver = kDriverName;
+        saved.paths[""] = dir.string();
+        saved.created.push_back(dir.string());
+        return std::make_unique<V2Cgroup>(saved);
+    }
+
+private:
+    // The container's cgroup below the cgroup2 mount (create() and find() agree on it).
+    static std::string relative_dir(const plugin::CgroupConfig& config, const plugin::HostContext& host,
+                                    const CgroupMount& mount) {
+        const Placement placement = resolve_placement(config, host);
+        if (!placement.relative_to_own_cgroup) return placement.path;
+        std::string own = "/";
+        for (const auto& m : read_proc_cgroup())
+            if (m.hierarchy_id == 0 && m.controllers.empty()) own = m.path;
+        if (mount.root != "/" && own.rfind(mount.root, 0) == 0) own = own.substr(mount.root.size());
+        return join_cgroup_path(own, placement.path).substr(1);
     }
 };
 

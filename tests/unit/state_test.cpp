@@ -13,8 +13,12 @@
 #include <gtest/gtest.h>
 #include <thread>
 
+#include <boost/json.hpp>
+#include <sstream>
+
 #include "ocirun/error.hpp"
 #include "state/state_store.hpp"
+#include "util/go_json.hpp"
 
 namespace fs = std::filesystem;
 using ocirun::Error;
@@ -55,6 +59,13 @@ std::string error_of(const std::function<void()>& f) {
 void close_inherited_fds_except(int keep) {
     for (int fd = 3; fd < 1024; ++fd)
         if (fd != keep) ::close(fd);
+}
+
+std::string read_whole(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
 }
 
 mode_t mode_of(const fs::path& p) {
@@ -101,7 +112,7 @@ TEST(StateStore, DuplicateCreateFailsWithRuncsText) {
     { auto dir = store.create("dup"); }
     const std::string msg = error_of([&] { store.create("dup"); });
     EXPECT_NE(msg.find("container with given ID already exists"), std::string::npos) << msg;
-    EXPECT_NE(msg.find("dup"), std::string::npos) << msg;
+    EXPECT_EQ(msg, "container with given ID already exists") << "runc names no id";
 }
 
 TEST(StateStore, CreateRejectsInvalidIdsBeforeTouchingTheDisk) {
@@ -272,4 +283,61 @@ TEST(StateStore, WaiterSeesDoesNotExistWhenTheHolderRemovesTheContainer) {
     int status = 0;
     ASSERT_EQ(::waitpid(child, &status, 0), child);
     EXPECT_EQ(msg, "container \"doomed\" does not exist");
+}
+
+// ---- invalid UTF-8: Go's encoding (issue #13 item 2) -----------------------------------------
+
+TEST(GoJson, InvalidUtf8BecomesOneReplacementPerByteLikeGo) {
+    using ocirun::gojson::quote;
+    EXPECT_EQ(quote("plain"), "\"plain\"");
+    EXPECT_EQ(quote("k\xfe"), "\"k\\ufffd\"");
+    // A truncated 3-byte sequence: one U+FFFD per byte, as Go's utf8.DecodeRuneInString reads it.
+    EXPECT_EQ(quote("v\xe2\x82x"), "\"v\\ufffd\\ufffdx\"");
+    // A UTF-16 surrogate encoded in UTF-8, an overlong '/', a code point past U+10FFFF.
+    EXPECT_EQ(quote("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");
+    EXPECT_EQ(quote("\xc0\xaf"), "\"\\ufffd\\ufffd\"");
+    EXPECT_EQ(quote("\xf4\x90\x80\x80"), "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
+    // Valid sequences stay as they are; U+2028/U+2029 and < > & are escaped like Go's.
+    EXPECT_EQ(quote("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"), "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"");
+    EXPECT_EQ(quote("a\xe2\x80\xa8<&>\x01\t"), "\"a\\u2028\\u003c\\u0026\\u003e\\u0001\\t\"");
+    EXPECT_EQ(quote("\xef\xbf\xbd"), "\"\xef\xbf\xbd\"");  // U+FFFD itself is valid
+}
+
+TEST(GoJson, SerializeIsCompactAndAlwaysParses) {
+    boost::json::object o{{"a", "x\xff"}, {"n", 7}, {"b", true}, {"l", boost::json::array{1, "\x80"}}};
+    const std::string text = ocirun::gojson::serialize(o);
+    EXPECT_EQ(text, "{\"a\":\"x\\ufffd\",\"n\":7,\"b\":true,\"l\":[1,\"\\ufffd\"]}");
+    boost::system::error_code ec;
+    boost::json::parse(text, ec);  // strict: invalid UTF-8 would fail
+    EXPECT_FALSE(ec) << ec.message();
+}
+
+TEST(StateStore, StateWithInvalidUtf8IsWrittenAsValidJson) {
+    TempRoot t;
+    StateStore store(t.root());
+    auto dir = store.create("bad-utf8");
+    StoredState s;
+    s.id = "bad-utf8";
+    s.ociVersion = "1.0.2\xff";
+    s.bundle = "/tmp/b\xc3";
+    s.annotations["k\xfe"] = "v\xe2\x82x";
+    dir.save(s);
+    boost::system::error_code ec;
+    boost::json::parse(read_whole(dir.path() / "state.json"), ec);
+    EXPECT_FALSE(ec) << "state.json must be valid JSON: " << ec.message();
+    const StoredState back = dir.load();
+    EXPECT_EQ(back.ociVersion, "1.0.2\xef\xbf\xbd");
+    EXPECT_EQ(back.bundle, "/tmp/b\xef\xbf\xbd");
+    EXPECT_EQ(back.annotations.at("k\xef\xbf\xbd"), "v\xef\xbf\xbd\xef\xbf\xbdx");
+}
+
+TEST(StateStore, RemoveUnlockedRemovesADirWithoutItsLock) {
+    TempRoot t;
+    StateStore store(t.root());
+    { auto dir = store.create("half"); }
+    fs::remove(t.root() / "half" / "lock");
+    EXPECT_NE(error_of([&] { store.open("half"); }).find("does not exist"), std::string::npos);
+    store.remove_unlocked("half");
+    EXPECT_FALSE(fs::exists(t.root() / "half"));
+    store.remove_unlocked("half");  // already gone: nothing to do
 }

@@ -172,7 +172,11 @@ public:
     Container create(const CreateOptions& opts);
     // Throws Error("container \"ID\" does not exist") (runc's text) for an unknown id.
     Container open(const std::string& id);
-    std::vector<ContainerState> list();
+    // Every container whose state can be read. One that cannot (a corrupt or half-written
+    // state dir) is left out and reported to `unreadable(id, error)` (default: a warning in the
+    // log), so it never hides the others.
+    using UnreadableContainer = std::function<void(const std::string& id, const std::string& error)>;
+    std::vector<ContainerState> list(const UnreadableContainer& unreadable = {});
 
     PluginRegistry& plugins();
 

@@ -20,9 +20,10 @@
 #include "ocirun/error.hpp"
 #include "ocirun/spec.hpp"
 
-#define OCIRUN_PLUGIN_ABI_VERSION 3u  // 2: CompiledFilter::skipped_syscalls
+#define OCIRUN_PLUGIN_ABI_VERSION 4u  // 2: CompiledFilter::skipped_syscalls
                                       // 3: HostContext::state_root, SyscallFilter::set_cache_dir,
                                       //    CompiledFilter::from_cache
+                                      // 4: CgroupDriver::find
 
 namespace ocirun::plugin {
 
@@ -120,6 +121,11 @@ public:
     virtual std::unique_ptr<Cgroup> create(const CgroupConfig& config, const HostContext& host) = 0;
     // Reopen a cgroup from Cgroup::save() text.
     virtual std::unique_ptr<Cgroup> open(const std::string& saved, const HostContext& host) = 0;
+    // Reopen, without creating anything, the cgroup create() makes for `config` (the same
+    // placement), when its save() text is lost (a corrupt state.json): `delete --force` then
+    // still kills its processes and removes it. Its leaf directories count as created by it;
+    // nullptr when none exists (or the driver cannot tell).
+    virtual std::unique_ptr<Cgroup> find(const CgroupConfig&, const HostContext&) { return nullptr; }
 };
 
 // ---------------------------------------------------------------- lsm
