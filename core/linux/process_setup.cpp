@@ -14,6 +14,7 @@
 
 #include <set>
 
+#include "linux/capabilities.hpp"
 #include "linux/init_steps.hpp"
 #include "linux/path_in_root.hpp"
 #include "ocirun/error.hpp"
@@ -22,12 +23,8 @@
 namespace ocirun::linux_init {
 namespace {
 
-std::set<int> cap_numbers(const std::vector<std::string>& names) {
-    std::set<int> out;
-    for (const auto& n : names)
-        if (auto c = spec::capability_number(n)) out.insert(*c);  // unknown: validation warned
-    return out;
-}
+// Unknown or unavailable names are left out: create and exec warned about them (runc's way).
+std::set<int> cap_numbers(const std::vector<std::string>& names) { return available_capabilities(names); }
 
 struct CapState {
     cap_t caps = nullptr;
