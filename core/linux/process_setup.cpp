@@ -23,9 +23,6 @@
 namespace ocirun::linux_init {
 namespace {
 
-// Unknown or unavailable names are left out: create and exec warned about them (runc's way).
-std::set<int> cap_numbers(const std::vector<std::string>& names) { return available_capabilities(names); }
-
 struct CapState {
     cap_t caps = nullptr;
     ~CapState() { if (caps) cap_free(caps); }
@@ -77,9 +74,10 @@ void join_session_keyring() {
 void apply_user_and_capabilities(const spec::Process& process, bool in_user_ns) {
     const spec::LinuxCapabilities none;
     const spec::LinuxCapabilities& want = process.capabilities ? *process.capabilities : none;
+    // available_capabilities: unknown or unavailable names are left out (create and exec warned).
 
     // Bounding set first: dropping needs CAP_SETPCAP, which we still have as root.
-    const std::set<int> bounding = cap_numbers(want.bounding);
+    const std::set<int> bounding = available_capabilities(want.bounding);
     for (int c = 0; c <= static_cast<int>(cap_max_bits()) - 1; ++c) {
         if (bounding.count(c)) continue;
         if (::prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0 && errno != EINVAL)
@@ -104,9 +102,9 @@ void apply_user_and_capabilities(const spec::Process& process, bool in_user_ns) 
     CapState st;
     st.caps = cap_init();
     if (!st.caps) throw sys_error("cap_init");
-    set_flag(st.caps, CAP_EFFECTIVE, cap_numbers(want.effective), "effective");
-    set_flag(st.caps, CAP_PERMITTED, cap_numbers(want.permitted), "permitted");
-    set_flag(st.caps, CAP_INHERITABLE, cap_numbers(want.inheritable), "inheritable");
+    set_flag(st.caps, CAP_EFFECTIVE, available_capabilities(want.effective), "effective");
+    set_flag(st.caps, CAP_PERMITTED, available_capabilities(want.permitted), "permitted");
+    set_flag(st.caps, CAP_INHERITABLE, available_capabilities(want.inheritable), "inheritable");
     if (cap_set_proc(st.caps) != 0)
         throw sys_error("config.json: process.capabilities: set effective/permitted/inheritable");
 
@@ -115,7 +113,7 @@ void apply_user_and_capabilities(const spec::Process& process, bool in_user_ns) 
         throw sys_error("config.json: process.capabilities.ambient: clear");
     // A cap can only be ambient when it is permitted and inheritable; runc skips the others
     // silently (its default spec lists ambient caps without inheritable ones), and so do we.
-    for (int c : cap_numbers(want.ambient))
+    for (int c : available_capabilities(want.ambient))
         if (cap_set_ambient(c, CAP_SET) != 0 && errno != EPERM)
             throw sys_error("config.json: process.capabilities.ambient: raise capability " + std::to_string(c));
 }

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sys/capability.h>
 
+#include <algorithm>
+
 #include "linux/capabilities.hpp"
 #include "spec/known_names.hpp"
 
