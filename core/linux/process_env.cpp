@@ -8,6 +8,7 @@
 
 #include <cctype>
 #include <map>
+#include <optional>
 #include <string_view>
 
 #include "linux/init_steps.hpp"
