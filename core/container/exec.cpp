@@ -22,6 +22,7 @@
 #include "container/stored_cgroup.hpp"
 #include "container/syscall_filter.hpp"
 #include "container/terminal_proxy.hpp"
+#include "linux/capabilities.hpp"
 #include "linux/container_init.hpp"
 #include "linux/exec_process.hpp"
 #include "linux/seccomp_agent.hpp"
@@ -144,6 +145,7 @@ pid_t Container::exec(const ExecOptions& opts) {
 
     const spec::Process& process = opts.process;
     validate_exec_process(process);
+    linux_init::warn_unavailable_capabilities(process);
     if (process.terminal && opts.console_socket.empty() && opts.console_socket_fd < 0)
         throw Error("exec: process.terminal needs a console socket to send the pty master to "
                     "(--console-socket, or the foreground proxy's socketpair)");

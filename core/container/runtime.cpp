@@ -25,6 +25,7 @@
 #include "container/status.hpp"
 #include "container/stored_cgroup.hpp"
 #include "container/syscall_filter.hpp"
+#include "linux/capabilities.hpp"
 #include "ocirun/ocirun.hpp"
 #include "plugin/registry.hpp"
 #include "spec/known_names.hpp"
@@ -217,6 +218,7 @@ CreatePlan plan_create(const CreateOptions& opts, PluginRegistry& plugins, const
     if (plan.lsm) plan.lsm->validate(proc, mount_label);
     check_rlimits_raisable(plan.spec);
     check_pid_file_dir(opts.pid_file);
+    linux_init::warn_unavailable_capabilities(proc);
 
     // The driver's checks (cgroupsPath, resources) run now, not after the state dir exists.
     if ((plan.cgroup_driver = plugins.cgroup_driver_if_available()))

@@ -1,10 +1,11 @@
 // process.terminal: the container gets a pty from its own devpts instance. The master goes to
 // whoever listens on --console-socket (one message: a name plus exactly one fd); the slave becomes
-// the controlling terminal and fds 0, 1, 2.
+// the controlling terminal and fds 0, 1, 2, owned by the process user.
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <termios.h>
 #include <unistd.h>
@@ -47,6 +48,17 @@ void mount_console(const std::string& slave_path) {
         throw sys_error("process.terminal: bind " + slave_path + " to /dev/console");
 }
 
+// The slave belongs to the process user, as runc leaves it: uid changed, gid kept (devpts gives
+// it the mount's gid=, "tty" (5) in the default spec). Refusals that mean "not mappable here"
+// leave it as it is, like runc's.
+void give_slave_to_user(int slave_fd, const spec::User& user) {
+    struct stat st {};
+    if (::fstat(slave_fd, &st) != 0) throw sys_error("process.terminal: fstat the pty");
+    if (st.st_uid == user.uid) return;
+    if (::fchown(slave_fd, user.uid, st.st_gid) != 0 && errno != EINVAL && errno != EPERM && errno != EROFS)
+        throw sys_error("process.terminal: chown the pty to process.user.uid " + std::to_string(user.uid));
+}
+
 }  // namespace
 
 void setup_terminal(const spec::Process& process, int console_socket_fd, bool with_console_mount) {
@@ -69,6 +81,7 @@ void setup_terminal(const spec::Process& process, int console_socket_fd, bool wi
         ws.ws_col = static_cast<unsigned short>(process.consoleSize->width);
         if (::ioctl(slave.get(), TIOCSWINSZ, &ws) != 0) throw sys_error("process.consoleSize: TIOCSWINSZ");
     }
+    give_slave_to_user(slave.get(), process.user);
     if (with_console_mount) mount_console(name);
 
     send_master(console_socket_fd, master.get(), name);

@@ -1,5 +1,6 @@
 // process.args[0] -> the file to execve, with the rules (and error texts) of Go's exec.LookPath
-// that runc uses: a name with a slash is used as is, otherwise each $PATH entry of process.env.
+// that runc uses: a name with a slash is used as is, otherwise each $PATH entry of process.env
+// (a match through a relative entry is refused, Go's ErrDot).
 // exec_process: the final exec, through the sealed trampoline (exec_trampoline.hpp).
 #include <sys/stat.h>
 #include <unistd.h>
@@ -39,6 +40,12 @@ std::string go_strerror(int err) {
     return reason;
 }
 
+// runc wraps every failure to start the process in "unable to start container process: ", and
+// LookPath's own error reads `exec: "NAME": REASON`. Callers (podman, containerd) match on it.
+Error lookup_error(const std::string& file, const std::string& reason) {
+    return Error("unable to start container process: exec: \"" + file + "\": " + reason);
+}
+
 }  // namespace
 
 std::string find_executable(const spec::Process& process) {
@@ -47,8 +54,8 @@ std::string find_executable(const spec::Process& process) {
     if (file.find('/') != std::string::npos) {
         int err = check_executable(file);
         if (err == 0) return file;
-        if (err == EACCES) throw Error("exec: \"" + file + "\": permission denied");
-        throw Error("exec: \"" + file + "\": stat " + file + ": " + go_strerror(err));
+        if (err == EACCES) throw lookup_error(file, "permission denied");
+        throw lookup_error(file, "stat " + file + ": " + go_strerror(err));
     }
     const std::string path = env_value(process.env, "PATH");
     std::size_t i = 0;
@@ -58,10 +65,14 @@ std::string find_executable(const spec::Process& process) {
         std::string dir = path.substr(i, j - i);
         if (dir.empty()) dir = ".";
         std::string candidate = dir + "/" + file;
-        if (check_executable(candidate) == 0) return candidate;
+        if (check_executable(candidate) == 0) {
+            // Found relative to the cwd ("", "." or a relative entry): Go refuses to run it.
+            if (dir.front() != '/') throw lookup_error(file, "cannot run executable found relative to current directory");
+            return candidate;
+        }
         i = j + 1;
     }
-    throw Error("exec: \"" + file + "\": executable file not found in $PATH");
+    throw lookup_error(file, "executable file not found in $PATH");
 }
 
 [[noreturn]] void exec_process(const std::string& path, const spec::Process& process, int trampoline_fd,

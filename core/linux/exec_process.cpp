@@ -82,7 +82,8 @@ void set_up_and_exec(const ExecRequest& r, bool in_user_ns) {
     // there may ptrace it or open /proc/PID/exe (CVE-2019-5736).
     if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) throw sys_error("prctl(PR_SET_DUMPABLE)");
     wait_for_go(r.sync_fd);
-    const spec::Process& process = *r.process;
+    spec::Process process = *r.process;
+    process.env = process_environment(process);  // HOME from the container's /etc/passwd
 
     apply_oom_score_adj(process);
     join_session_keyring();

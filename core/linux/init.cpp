@@ -139,7 +139,7 @@ void run_steps(const InitRequest& r) {
     ::signal(SIGPIPE, SIG_IGN);
     if (!r.spec || !r.spec->process) throw Error("config.json: process: missing");
     const spec::Spec& spec = *r.spec;
-    const spec::Process& process = *spec.process;
+    spec::Process process = *spec.process;  // its env is completed once the rootfs is "/"
 
     if (r.unshare_flags != 0 && ::unshare(r.unshare_flags) != 0)
         throw sys_error("config.json: linux.namespaces: unshare");
@@ -188,6 +188,7 @@ void run_steps(const InitRequest& r) {
     apply_readonly_paths(spec);
     apply_masked_paths(spec);
     if (spec.root && spec.root->readonly) remount_root_readonly();
+    process.env = process_environment(process);  // HOME from the container's /etc/passwd
 
     apply_personality(spec);
     apply_process_attributes(process);

@@ -68,6 +68,10 @@ void apply_no_new_privileges(const spec::Process& process);
 void apply_umask(const spec::Process& process);
 void apply_process_attributes(const spec::Process& process);
 void apply_personality(const spec::Spec& spec);
+// process_env.cpp — process.env as the process gets it (runc's rules): a repeated name keeps
+// its first position and last value; HOME, unset or empty, from the container's /etc/passwd
+// entry of process.user.uid ("/" without one). Reads /etc/passwd of the current root.
+std::vector<std::string> process_environment(const spec::Process& process);
 // process_scheduling.cpp — process.scheduler, process.ioPriority, process.execCPUAffinity.
 // The initial affinity is set first thing in the init; apply_process_attributes does the rest.
 void apply_scheduler(const spec::Process& process);

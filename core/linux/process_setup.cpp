@@ -14,6 +14,7 @@
 
 #include <set>
 
+#include "linux/capabilities.hpp"
 #include "linux/init_steps.hpp"
 #include "linux/path_in_root.hpp"
 #include "ocirun/error.hpp"
@@ -21,13 +22,6 @@
 
 namespace ocirun::linux_init {
 namespace {
-
-std::set<int> cap_numbers(const std::vector<std::string>& names) {
-    std::set<int> out;
-    for (const auto& n : names)
-        if (auto c = spec::capability_number(n)) out.insert(*c);  // unknown: validation warned
-    return out;
-}
 
 struct CapState {
     cap_t caps = nullptr;
@@ -80,9 +74,10 @@ void join_session_keyring() {
 void apply_user_and_capabilities(const spec::Process& process, bool in_user_ns) {
     const spec::LinuxCapabilities none;
     const spec::LinuxCapabilities& want = process.capabilities ? *process.capabilities : none;
+    // available_capabilities: unknown or unavailable names are left out (create and exec warned).
 
     // Bounding set first: dropping needs CAP_SETPCAP, which we still have as root.
-    const std::set<int> bounding = cap_numbers(want.bounding);
+    const std::set<int> bounding = available_capabilities(want.bounding);
     for (int c = 0; c <= static_cast<int>(cap_max_bits()) - 1; ++c) {
         if (bounding.count(c)) continue;
         if (::prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0 && errno != EINVAL)
@@ -107,9 +102,9 @@ void apply_user_and_capabilities(const spec::Process& process, bool in_user_ns) 
     CapState st;
     st.caps = cap_init();
     if (!st.caps) throw sys_error("cap_init");
-    set_flag(st.caps, CAP_EFFECTIVE, cap_numbers(want.effective), "effective");
-    set_flag(st.caps, CAP_PERMITTED, cap_numbers(want.permitted), "permitted");
-    set_flag(st.caps, CAP_INHERITABLE, cap_numbers(want.inheritable), "inheritable");
+    set_flag(st.caps, CAP_EFFECTIVE, available_capabilities(want.effective), "effective");
+    set_flag(st.caps, CAP_PERMITTED, available_capabilities(want.permitted), "permitted");
+    set_flag(st.caps, CAP_INHERITABLE, available_capabilities(want.inheritable), "inheritable");
     if (cap_set_proc(st.caps) != 0)
         throw sys_error("config.json: process.capabilities: set effective/permitted/inheritable");
 
@@ -118,7 +113,7 @@ void apply_user_and_capabilities(const spec::Process& process, bool in_user_ns) 
         throw sys_error("config.json: process.capabilities.ambient: clear");
     // A cap can only be ambient when it is permitted and inheritable; runc skips the others
     // silently (its default spec lists ambient caps without inheritable ones), and so do we.
-    for (int c : cap_numbers(want.ambient))
+    for (int c : available_capabilities(want.ambient))
         if (cap_set_ambient(c, CAP_SET) != 0 && errno != EPERM)
             throw sys_error("config.json: process.capabilities.ambient: raise capability " + std::to_string(c));
 }

@@ -13,7 +13,9 @@ list(APPEND OCIRUN_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/sysctl.cpp
   ${CMAKE_CURRENT_LIST_DIR}/console.cpp
   ${CMAKE_CURRENT_LIST_DIR}/exec_fifo.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/capabilities.cpp
   ${CMAKE_CURRENT_LIST_DIR}/process_setup.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/process_env.cpp
   ${CMAKE_CURRENT_LIST_DIR}/process_scheduling.cpp
   ${CMAKE_CURRENT_LIST_DIR}/idmapped_mount.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tmpfs_copyup.cpp

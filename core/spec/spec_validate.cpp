@@ -49,18 +49,8 @@ void check_process(const Process& p, const Where& w) {
     if (p.cwd.empty()) w.field("cwd").fail("Cwd property must not be empty");
     if (p.cwd.front() != '/') w.field("cwd").fail("Cwd must be an absolute path, got " + quote(p.cwd));
 
-    if (p.capabilities) {
-        const Where caps = w.field("capabilities");
-        const std::pair<const char*, const std::vector<std::string>*> sets[] = {
-            {"bounding", &p.capabilities->bounding},     {"effective", &p.capabilities->effective},
-            {"inheritable", &p.capabilities->inheritable}, {"permitted", &p.capabilities->permitted},
-            {"ambient", &p.capabilities->ambient},
-        };
-        for (const auto& [name, set] : sets)
-            for (std::size_t i = 0; i < set->size(); ++i)
-                if (!capability_number((*set)[i]))
-                    caps.field(name).index(i).fail("unknown capability " + quote((*set)[i]));
-    }
+    // process.capabilities: unknown names are not refused; create and exec warn about them and
+    // leave them out, as runc does (linux/capabilities.hpp).
 
     std::map<std::string, std::size_t> seen_rlimits;
     for (std::size_t i = 0; i < p.rlimits.size(); ++i) {

@@ -204,12 +204,6 @@ TEST(Rollback, RefusedBeforeCreating) {
          },
          "linux.namespaces[4].path: namespace path: lstat /nonexistent/rollback-ns: no such file or directory",
          "namespace path: lstat /nonexistent/rollback-ns: no such file or directory", {}},
-        {"unknown capability",
-         [](it::Bundle& b) {
-             process_of(b)["capabilities"].as_object()["bounding"].as_array().push_back("CAP_ROLLBACK");
-             b.save();
-         },
-         "process.capabilities.bounding", "", {}},
         {"unknown rlimit",
          [](it::Bundle& b) {
              process_of(b)["rlimits"].as_array().push_back(json::object{{"type", "RLIMIT_NOPE"}, {"hard", 1}, {"soft", 1}});
