@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -117,6 +118,40 @@ void run_runtime_create_hooks(pid_t pid, const LaunchRequest& req) {
     run_hooks(hooks->createRuntime, st, {req.bundle});
 }
 
+// A pid namespace given by path (linux.namespaces[].path of type pid) applies to children only:
+// the runtime enters it (its pid_for_children) just for the clone() of the init, as runc does,
+// and goes back to its own right after (its later children, hooks included, stay in it).
+class PidNamespaceForChildren {
+public:
+    explicit PidNamespaceForChildren(const spec::Spec& spec) {
+        if (!spec.linuxSection) return;
+        const auto& list = spec.linuxSection->namespaces;
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            if (list[i].type != "pid" || list[i].path.empty()) continue;
+            const std::string field = "config.json: linux.namespaces[" + std::to_string(i) + "] (pid)";
+            UniqueFd target(::open(list[i].path.c_str(), O_RDONLY | O_CLOEXEC));
+            if (!target) throw sys_error(field + ": open " + list[i].path);
+            own_.reset(::open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC));
+            if (!own_) throw sys_error(field + ": open /proc/self/ns/pid");
+            if (::setns(target.get(), CLONE_NEWPID) != 0) throw sys_error(field + ": setns " + list[i].path);
+            return;
+        }
+    }
+    // Back to our own pid namespace for children: always allowed (it is our active one). Only
+    // in the runtime: the init's pid namespace is the joined one, whose parent ours is.
+    void restore() {
+        if (own_ && ::setns(own_.get(), CLONE_NEWPID) != 0)
+            log::warn(std::string("return to the runtime's pid namespace: ") + std::strerror(errno));
+        own_.reset();
+    }
+    ~PidNamespaceForChildren() { restore(); }
+    PidNamespaceForChildren(const PidNamespaceForChildren&) = delete;
+    PidNamespaceForChildren& operator=(const PidNamespaceForChildren&) = delete;
+
+private:
+    UniqueFd own_;
+};
+
 }  // namespace
 
 pid_t launch_init(const LaunchRequest& request) {
@@ -128,7 +163,9 @@ pid_t launch_init(const LaunchRequest& request) {
 
     // Fork-like clone: no new stack, so the child continues here with a copy of our memory.
     // The runtime is single-threaded at this point, which makes that safe.
+    PidNamespaceForChildren pid_namespace_for_init(*request.init.spec);
     long rc = ::syscall(SYS_clone, static_cast<unsigned long>(request.clone_flags) | SIGCHLD, 0, 0, 0, 0);
+    if (rc != 0) pid_namespace_for_init.restore();
     if (rc < 0) throw sys_error("clone the container init");
     if (rc == 0) {
         linux_init::InitRequest init = request.init;

@@ -52,6 +52,10 @@ struct InitRequest {
     int console_socket_fd = -1;             // connected --console-socket, or -1
     unsigned preserve_fds = 0;              // fds 3..3+N-1 pass through
     bool no_pivot = false;
+    // No "mount" entry in linux.namespaces: the init shares the caller's mount namespace (as
+    // runc does), so its mounts are the caller's too, "/" keeps its propagation and the rootfs
+    // is entered with chroot (no pivot_root, no --no-pivot MS_MOVE over the caller's "/").
+    bool shares_mount_namespace = false;
     bool no_new_keyring = false;
     bool user_namespace = false;            // a user ns was created: wait for kGo before setup
     const plugin::CompiledFilter* seccomp = nullptr;  // loaded last, after caps are dropped

@@ -3,8 +3,8 @@
 //   [unshare_flags] -> kGo (maps written, in the cgroup) -> join path namespaces -> become root of the user ns
 //   -> hostname -> mounts (rootfs, spec mounts [kCgroupReady: join the cgroup the runtime made
 //   meanwhile, before the cgroup mount], /dev) -> prestart/createRuntime hooks (in the
-//   runtime, kRunHooks) -> createContainer hooks -> pivot_root -> terminal -> sysctl
-//   -> readonly/masked paths -> read-only root -> process attributes -> user, caps
+//   runtime, kRunHooks) -> createContainer hooks -> pivot_root (chroot without a mount
+//   namespace) -> terminal -> sysctl -> readonly/masked paths -> read-only /dev, root -> process attributes -> user, caps
 //   -> no_new_privs -> exec lookup -> kReady -> exec fifo (or kStart) -> startContainer hooks
 //   -> close fds
 //   -> execve.
@@ -64,6 +64,13 @@ void enter_new_cgroup_ns(const spec::Spec& spec) {
         if (::unshare(CLONE_NEWCGROUP) != 0) throw sys_error("config.json: linux.namespaces (cgroup): unshare");
         return;
     }
+}
+
+// Without a mount namespace of its own, "/" is the caller's: never pivoted nor moved over
+// (with or without --no-pivot), only chrooted into.
+RootEntry root_entry(const InitRequest& r) {
+    if (r.shares_mount_namespace) return RootEntry::kChroot;
+    return r.no_pivot ? RootEntry::kMoveAndChroot : RootEntry::kPivotRoot;
 }
 
 void set_names(const spec::Spec& spec) {
@@ -154,7 +161,7 @@ void run_steps(const InitRequest& r) {
     if (!r.no_new_keyring) join_session_keyring();
 
     {
-        UniqueFd root = prepare_rootfs(spec, r.rootfs);
+        UniqueFd root = prepare_rootfs(spec, r.rootfs, r.shares_mount_namespace);
         // The cgroup the runtime made meanwhile: joined as late as possible (so that the two
         // overlap the most), before the first step that depends on it: the cgroup mount, or
         // else right after the mounts (devices, hooks and the process come later).
@@ -176,12 +183,13 @@ void run_steps(const InitRequest& r) {
         }
         make_cwd(process, root.get());
         run_create_hooks(r);
-        enter_rootfs(spec, root.get(), r.no_pivot);
+        enter_rootfs(spec, root.get(), root_entry(r));
         if (process.terminal) setup_terminal(process, r.console_socket_fd, setup_dev);
     }
     apply_sysctls(spec);
     apply_readonly_paths(spec);
     apply_masked_paths(spec);
+    remount_dev_readonly(spec);
     if (spec.root && spec.root->readonly) remount_root_readonly();
 
     apply_personality(spec);

@@ -97,6 +97,22 @@ void check_proc_destination(const spec::Mount& m, const std::string& path, bool 
     throw Error(where + ": \"" + path + "\" cannot be mounted because it is inside /proc");
 }
 
+// runc's rule (its fixes for CVE-2019-16884 and CVE-2019-19921): proc and sysfs are mounted only
+// on an ordinary directory, never through a symlink (nor onto a file) at the destination, which
+// could point them anywhere (a symlinked /proc would make every later /proc check look elsewhere).
+void check_ordinary_directory(const spec::Mount& m, int root_fd, const std::string& dest, const std::string& where) {
+    if (m.type != "proc" && m.type != "sysfs") return;
+    const std::size_t slash = dest.rfind('/');
+    const std::string name = dest.substr(slash + 1);
+    if (name.empty()) return;
+    auto parent = resolve_existing_in_root(root_fd, slash == 0 ? "/" : dest.substr(0, slash));
+    struct stat st {};
+    // Missing: created below as a directory.
+    if (!parent || ::fstatat(parent->fd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return;
+    if (!S_ISDIR(st.st_mode))
+        throw Error(where + ": filesystem \"" + m.type + "\" must be mounted on ordinary directory");
+}
+
 // mount(2) for one config.json mount; `where` prefixes errors, e.g. "config.json: mounts[3] (/proc)".
 void mount_one(const spec::Mount& m, const std::string& dest, int root_fd,
                const InitRequest& request, const std::string& where) {
@@ -113,6 +129,10 @@ void mount_one(const spec::Mount& m, const std::string& dest, int root_fd,
 
     // As written (before anything is created for it), unless ".." makes that meaningless.
     if (dest.find("/..") == std::string::npos) check_proc_destination(m, dest, bind, where);
+    check_ordinary_directory(m, root_fd, dest, where);
+    // /dev is made read-only only once its mount points and device nodes exist (runc's order):
+    // see remount_dev_readonly. A bind is remounted at once, as runc does.
+    if (!bind && dest == "/dev") opts.flags &= ~static_cast<unsigned long>(MS_RDONLY);
     ResolvedPath target =
         resolve_in_root(root_fd, dest, bind && !source_is_dir(m.source) ? Create::kFile : Create::kDir);
     check_proc_destination(m, target.path, bind, where);
@@ -179,10 +199,9 @@ void mount_one(const spec::Mount& m, const std::string& dest, int root_fd,
     }
 }
 
-}  // namespace
-
-UniqueFd prepare_rootfs(const spec::Spec& spec, const std::string& rootfs) {
-    // Stop our mounts from reaching the host (and, for shared, let host mounts reach us).
+// Our own mount namespace: stop our mounts from reaching the host (and, for shared, let host
+// mounts reach us), and let pivot_root work.
+void make_root_private_enough(const spec::Spec& spec, const std::string& rootfs) {
     unsigned long propagation = MS_SLAVE | MS_REC;
     std::string field = "linux.rootfsPropagation";
     if (spec.linuxSection && !spec.linuxSection->rootfsPropagation.empty()) {
@@ -199,8 +218,15 @@ UniqueFd prepare_rootfs(const spec::Spec& spec, const std::string& rootfs) {
     MountOf parent = mount_holding(rootfs);
     if (parent.shared && ::mount(nullptr, parent.mount_point.c_str(), nullptr, MS_PRIVATE, nullptr) != 0)
         throw sys_error("root.path: make the mount holding " + rootfs + " (" + parent.mount_point + ") private");
+}
 
-    // The rootfs becomes a mount point of its own, which pivot_root needs.
+// The rootfs becomes a mount point of its own, which pivot_root needs (and root.readonly, which
+// remounts "/", which must then be the rootfs and not the mount holding it).
+UniqueFd bind_rootfs_onto_itself(const spec::Spec& spec, const std::string& rootfs) {
+    unsigned long propagation = 0;
+    const std::string field = "linux.rootfsPropagation";
+    if (spec.linuxSection && !spec.linuxSection->rootfsPropagation.empty())
+        if (const auto* opt = spec::find_mount_option(spec.linuxSection->rootfsPropagation)) propagation = opt->flag;
     if (::mount(rootfs.c_str(), rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) {
         const int err = errno;
         if (err == EINVAL && (propagation & MS_UNBINDABLE))
@@ -212,6 +238,13 @@ UniqueFd prepare_rootfs(const spec::Spec& spec, const std::string& rootfs) {
     UniqueFd fd(::open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!fd) throw sys_error("config.json: root.path: open " + rootfs);
     return fd;
+}
+
+}  // namespace
+
+UniqueFd prepare_rootfs(const spec::Spec& spec, const std::string& rootfs, bool shares_mount_namespace) {
+    if (!shares_mount_namespace) make_root_private_enough(spec, rootfs);
+    return bind_rootfs_onto_itself(spec, rootfs);
 }
 
 void mount_spec_mounts(const spec::Spec& spec, int root_fd, const InitRequest& request,
@@ -241,6 +274,19 @@ bool dev_is_bind_mounted(const spec::Spec& spec) {
             if (o == "bind" || o == "rbind") return true;
     }
     return false;
+}
+
+void remount_dev_readonly(const spec::Spec& spec) {
+    bool readonly = false;
+    for (const auto& m : spec.mounts) {
+        if (clean_destination(m.destination) != "/dev") continue;
+        const ParsedMountOptions opts = parse_mount_options(m.options);
+        readonly = !(m.type == "bind" || opts.is_bind()) && (opts.flags & MS_RDONLY);  // the last one counts
+    }
+    if (!readonly) return;
+    const unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY;
+    if (::mount(nullptr, "/dev", nullptr, flags | locked_mount_flags("/dev"), nullptr) != 0)
+        throw sys_error("config.json: mounts (/dev): remount /dev read-only");
 }
 
 }  // namespace ocirun::linux_init
