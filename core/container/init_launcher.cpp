@@ -2,8 +2,10 @@
 
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <linux/mount.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "container/hooks.hpp"
+#include "linux/mount_options.hpp"
 #include "linux/seccomp_agent.hpp"
 #include "ocirun/error.hpp"
 #include "util/file_io.hpp"
@@ -30,6 +33,8 @@ namespace {
 // container locked until the init execs.
 void close_unneeded_fds(const linux_init::InitRequest& req) {
     std::vector<unsigned> keep;
+    for (int fd : req.bind_source_trees)
+        if (fd >= 0) keep.push_back(static_cast<unsigned>(fd));
     for (unsigned fd = 0; fd < 3u + req.preserve_fds; ++fd) keep.push_back(fd);
     if (req.sync_fd >= 0) keep.push_back(static_cast<unsigned>(req.sync_fd));
     if (req.console_socket_fd >= 0) keep.push_back(static_cast<unsigned>(req.console_socket_fd));
@@ -118,6 +123,27 @@ void run_runtime_create_hooks(pid_t pid, const LaunchRequest& req) {
     run_hooks(hooks->createRuntime, st, {req.bundle});
 }
 
+// An init in a new user namespace mounts as its mapped root, an unprivileged uid on the host,
+// which may not reach a bind source (say, one under a 0700 directory of the host's root). As runc
+// does, the runtime opens the sources first, as host root: open_tree(OPEN_TREE_CLONE) makes a
+// detached copy of each source's mount, which the init attaches with move_mount. A source that
+// cannot be opened here (missing...) is left to the init, whose error then names the mount.
+std::vector<UniqueFd> open_bind_sources(const LaunchRequest& req) {
+    std::vector<UniqueFd> trees;
+    if (!(req.clone_flags & CLONE_NEWUSER)) return trees;
+    for (const spec::Mount& m : req.init.spec->mounts) {
+        trees.emplace_back();
+        const linux_init::ParsedMountOptions opts = linux_init::parse_mount_options(m.options);
+        const bool bind = m.type == "bind" || opts.is_bind();
+        const bool idmapped = opts.idmap || !m.uidMappings.empty() || !m.gidMappings.empty();
+        if (!bind || idmapped || m.type == "cgroup") continue;
+        // A type "bind" without "rbind" is a plain bind, as in the init (rootfs.cpp).
+        const unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | ((opts.flags & MS_REC) ? AT_RECURSIVE : 0);
+        trees.back().reset(static_cast<int>(::syscall(SYS_open_tree, AT_FDCWD, m.source.c_str(), flags)));
+    }
+    return trees;
+}
+
 // A pid namespace given by path (linux.namespaces[].path of type pid) applies to children only:
 // the runtime enters it (its pid_for_children) just for the clone() of the init, as runc does,
 // and goes back to its own right after (its later children, hooks included, stay in it).
@@ -163,12 +189,14 @@ pid_t launch_init(const LaunchRequest& request) {
 
     // Fork-like clone: no new stack, so the child continues here with a copy of our memory.
     // The runtime is single-threaded at this point, which makes that safe.
+    const std::vector<UniqueFd> bind_sources = open_bind_sources(request);
     PidNamespaceForChildren pid_namespace_for_init(*request.init.spec);
     long rc = ::syscall(SYS_clone, static_cast<unsigned long>(request.clone_flags) | SIGCHLD, 0, 0, 0, 0);
     if (rc != 0) pid_namespace_for_init.restore();
     if (rc < 0) throw sys_error("clone the container init");
     if (rc == 0) {
         linux_init::InitRequest init = request.init;
+        for (const UniqueFd& tree : bind_sources) init.bind_source_trees.push_back(tree.get());
         // Kept open until execve with start_on_sync: never inside the preserved fds' range.
         if (request.init.start_on_sync && static_cast<unsigned>(child_end.get()) < 3 + request.init.preserve_fds) {
             int moved = ::fcntl(child_end.get(), F_DUPFD_CLOEXEC, static_cast<int>(3 + request.init.preserve_fds));

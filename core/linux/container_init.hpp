@@ -27,6 +27,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "ocirun/plugin.hpp"
 #include "ocirun/spec.hpp"
@@ -56,6 +57,11 @@ struct InitRequest {
     // runc does), so its mounts are the caller's too, "/" keeps its propagation and the rootfs
     // is entered with chroot (no pivot_root, no --no-pivot MS_MOVE over the caller's "/").
     bool shares_mount_namespace = false;
+    // Per config.json mount (same index), for an init in a new user namespace: a detached copy
+    // of the bind source made by the runtime as host root (open_tree), attached with move_mount,
+    // so that sources the container's root cannot reach still work (as with runc). -1: none,
+    // the init mounts the source path itself.
+    std::vector<int> bind_source_trees;
     bool no_new_keyring = false;
     bool user_namespace = false;            // a user ns was created: wait for kGo before setup
     const plugin::CompiledFilter* seccomp = nullptr;  // loaded last, after caps are dropped

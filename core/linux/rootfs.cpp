@@ -114,8 +114,14 @@ void check_ordinary_directory(const spec::Mount& m, int root_fd, const std::stri
 }
 
 // mount(2) for one config.json mount; `where` prefixes errors, e.g. "config.json: mounts[3] (/proc)".
+bool fd_is_dir(int fd) {
+    struct stat st {};
+    return ::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode);
+}
+
+// `source_tree`: the runtime's detached copy of the bind source (see InitRequest), or -1.
 void mount_one(const spec::Mount& m, const std::string& dest, int root_fd,
-               const InitRequest& request, const std::string& where) {
+               const InitRequest& request, const std::string& where, int source_tree) {
     ParsedMountOptions opts = parse_mount_options(m.options);
     const bool bind = m.type == "bind" || opts.is_bind();
     if (bind && m.type == "bind" && !(opts.flags & MS_BIND)) opts.flags |= MS_BIND;
@@ -133,8 +139,8 @@ void mount_one(const spec::Mount& m, const std::string& dest, int root_fd,
     // /dev is made read-only only once its mount points and device nodes exist (runc's order):
     // see remount_dev_readonly. A bind is remounted at once, as runc does.
     if (!bind && dest == "/dev") opts.flags &= ~static_cast<unsigned long>(MS_RDONLY);
-    ResolvedPath target =
-        resolve_in_root(root_fd, dest, bind && !source_is_dir(m.source) ? Create::kFile : Create::kDir);
+    const bool source_dir = source_tree >= 0 ? fd_is_dir(source_tree) : source_is_dir(m.source);
+    ResolvedPath target = resolve_in_root(root_fd, dest, bind && !source_dir ? Create::kFile : Create::kDir);
     check_proc_destination(m, target.path, bind, where);
     std::string data = opts.data;
     if (!bind && request.lsm && request.spec->linuxSection &&
@@ -150,6 +156,10 @@ void mount_one(const spec::Mount& m, const std::string& dest, int root_fd,
         for (const auto& o : m.options)
             if (o == "ridmap") idmap.recursive_idmap = true;
         mount_idmapped(idmap, target.fd.get(), where);
+    } else if (bind && source_tree >= 0) {
+        if (::syscall(SYS_move_mount, source_tree, "", target.fd.get(), "",
+                      MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0)
+            throw sys_error(where + ": mount bind " + m.source + " (move_mount of the runtime's copy)");
     } else if (bind) {
         if (::mount(m.source.c_str(), target.proc_path().c_str(), nullptr,
                     opts.flags & (MS_BIND | MS_REC), nullptr) != 0)
@@ -259,7 +269,8 @@ void mount_spec_mounts(const spec::Spec& spec, int root_fd, const InitRequest& r
         const std::string dest = clean_destination(m.destination);
         const std::string where = "config.json: mounts[" + std::to_string(i) + "] (" + m.destination + ")";
         try {
-            mount_one(m, dest, root_fd, request, where);
+            const int tree = i < request.bind_source_trees.size() ? request.bind_source_trees[i] : -1;
+            mount_one(m, dest, root_fd, request, where, tree);
         } catch (const ResolveError& e) {
             throw Error(where + ": " + e.what());
         }
