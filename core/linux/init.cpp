@@ -4,8 +4,8 @@
 //   -> hostname -> mounts (rootfs, spec mounts [kCgroupReady: join the cgroup the runtime made
 //   meanwhile, before the cgroup mount], /dev) -> prestart/createRuntime hooks (in the
 //   runtime, kRunHooks) -> createContainer hooks -> pivot_root (chroot without a mount
-//   namespace) -> terminal -> sysctl -> readonly/masked paths -> read-only /dev, root -> process attributes -> user, caps
-//   -> no_new_privs -> exec lookup -> kReady -> exec fifo (or kStart) -> startContainer hooks
+//   namespace) -> terminal -> sysctl -> readonly/masked paths -> read-only /dev, root
+//   -> process attributes -> user, caps -> no_new_privs -> exec lookup -> kReady -> exec fifo (or kStart) -> startContainer hooks
 //   -> close fds
 //   -> execve.
 #include <fcntl.h>
