@@ -252,6 +252,36 @@ TEST(RootfsParity, ReadOnlyDevGetsItsMountPointsFirstLikeRunc) {
     EXPECT_EQ(it::leftovers(rts.ocirun, id, bundle), kNothing);
 }
 
+// A read-only *bind* at /dev is remounted read-only at once by runc too: a later mount point the
+// source lacks cannot be made, and both refuse, naming it.
+TEST(RootfsParity, ReadOnlyDevBindMissingAMountPointIsRefusedLikeRunc) {
+    REQUIRE_RUNC();
+    Runtimes rts;
+    it::TempDir dev_source("ocirun-it-devsrc");
+    fs::create_directories(dev_source.path() / "pts");  // no shm, no mqueue
+    it::Bundle bundle;
+    for (auto& m : bundle.config().at("mounts").as_array()) {
+        auto& mount = m.as_object();
+        if (mount.at("destination") != "/dev") continue;
+        mount["type"] = "bind";
+        mount["source"] = dev_source.path().string();
+        mount["options"] = json::array{"rbind", "ro"};
+    }
+    bundle.save();
+    bundle.set_args({"true"});
+    const std::string id = it::unique_id("rfp-rodevbind");
+    const auto runc = run(rts.runc, bundle, id);
+    const auto ours = run(rts.ocirun, bundle, id);
+    EXPECT_NE(runc.exit_code, 0) << runc.describe();
+    EXPECT_NE(ours.exit_code, 0) << ours.describe();
+    for (const auto* r : {&runc, &ours}) {
+        EXPECT_TRUE(contains(r->err, "/dev/shm")) << r->describe();
+        EXPECT_TRUE(contains(r->err, "ead-only file system")) << r->describe();
+    }
+    EXPECT_FALSE(fs::exists(dev_source.path() / "shm"));
+    EXPECT_EQ(it::leftovers(rts.ocirun, id, bundle), kNothing);
+}
+
 // ------------------------------------------------------------------ item 7: userns bind sources
 
 // In a user namespace the container's root is host uid 100000, which cannot search a 0700
