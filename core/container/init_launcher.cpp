@@ -2,10 +2,8 @@
 
 #include <fcntl.h>
 #include <linux/close_range.h>
-#include <linux/mount.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -33,8 +31,6 @@ namespace {
 // container locked until the init execs.
 void close_unneeded_fds(const linux_init::InitRequest& req) {
     std::vector<unsigned> keep;
-    for (int fd : req.bind_source_trees)
-        if (fd >= 0) keep.push_back(static_cast<unsigned>(fd));
     for (unsigned fd = 0; fd < 3u + req.preserve_fds; ++fd) keep.push_back(fd);
     if (req.sync_fd >= 0) keep.push_back(static_cast<unsigned>(req.sync_fd));
     if (req.console_socket_fd >= 0) keep.push_back(static_cast<unsigned>(req.console_socket_fd));
@@ -125,23 +121,43 @@ void run_runtime_create_hooks(pid_t pid, const LaunchRequest& req) {
 
 // An init in a new user namespace mounts as its mapped root, an unprivileged uid on the host,
 // which may not reach a bind source (say, one under a 0700 directory of the host's root). As runc
-// does, the runtime opens the sources first, as host root: open_tree(OPEN_TREE_CLONE) makes a
-// detached copy of each source's mount, which the init attaches with move_mount. A source that
-// cannot be opened here (missing...) is left to the init, whose error then names the mount.
-std::vector<UniqueFd> open_bind_sources(const LaunchRequest& req) {
-    std::vector<UniqueFd> trees;
-    if (!(req.clone_flags & CLONE_NEWUSER)) return trees;
-    for (const spec::Mount& m : req.init.spec->mounts) {
-        trees.emplace_back();
+// does, the runtime opens the sources for it: a short-lived helper joins the init's new mount
+// namespace (so that each fd's mount is the init's copy, with the flags the kernel locked there)
+// and, as host root, opens every absolute bind source O_PATH and sends it with kBindSource before
+// kGo. A source that cannot be opened (missing...) is left to the init, whose error names the mount.
+void send_bind_sources(pid_t init_pid, int sync_fd, const LaunchRequest& req) {
+    std::vector<std::size_t> wanted;
+    const auto& mounts = req.init.spec->mounts;
+    for (std::size_t i = 0; i < mounts.size(); ++i) {
+        const spec::Mount& m = mounts[i];
         const linux_init::ParsedMountOptions opts = linux_init::parse_mount_options(m.options);
-        const bool bind = m.type == "bind" || opts.is_bind();
         const bool idmapped = opts.idmap || !m.uidMappings.empty() || !m.gidMappings.empty();
-        if (!bind || idmapped || m.type == "cgroup") continue;
-        // A type "bind" without "rbind" is a plain bind, as in the init (rootfs.cpp).
-        const unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | ((opts.flags & MS_REC) ? AT_RECURSIVE : 0);
-        trees.back().reset(static_cast<int>(::syscall(SYS_open_tree, AT_FDCWD, m.source.c_str(), flags)));
+        if ((m.type == "bind" || opts.is_bind()) && !idmapped && !m.source.empty() && m.source[0] == '/')
+            wanted.push_back(i);
     }
-    return trees;
+    if (wanted.empty()) return;
+    UniqueFd mount_ns(::open(("/proc/" + std::to_string(init_pid) + "/ns/mnt").c_str(), O_RDONLY | O_CLOEXEC));
+    if (!mount_ns) throw sys_error("open the container init's mount namespace");
+    const pid_t helper = ::fork();
+    if (helper < 0) throw sys_error("fork to open the bind mount sources");
+    if (helper == 0) {
+        int status = 0;
+        try {
+            if (::setns(mount_ns.get(), CLONE_NEWNS) != 0) throw sys_error("setns");
+            for (std::size_t i : wanted) {
+                UniqueFd source(::open(mounts[i].source.c_str(), O_PATH | O_CLOEXEC));
+                if (source) linux_init::send_msg(sync_fd, linux_init::SyncMsg::kBindSource, std::to_string(i), source.get());
+            }
+        } catch (...) {
+            status = 1;
+        }
+        ::_exit(status);
+    }
+    int status = 0;
+    while (::waitpid(helper, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        throw Error("open the bind mount sources in the container's mount namespace: the helper failed");
 }
 
 // A pid namespace given by path (linux.namespaces[].path of type pid) applies to children only:
@@ -189,14 +205,12 @@ pid_t launch_init(const LaunchRequest& request) {
 
     // Fork-like clone: no new stack, so the child continues here with a copy of our memory.
     // The runtime is single-threaded at this point, which makes that safe.
-    const std::vector<UniqueFd> bind_sources = open_bind_sources(request);
     PidNamespaceForChildren pid_namespace_for_init(*request.init.spec);
     long rc = ::syscall(SYS_clone, static_cast<unsigned long>(request.clone_flags) | SIGCHLD, 0, 0, 0, 0);
     if (rc != 0) pid_namespace_for_init.restore();
     if (rc < 0) throw sys_error("clone the container init");
     if (rc == 0) {
         linux_init::InitRequest init = request.init;
-        for (const UniqueFd& tree : bind_sources) init.bind_source_trees.push_back(tree.get());
         // Kept open until execve with start_on_sync: never inside the preserved fds' range.
         if (request.init.start_on_sync && static_cast<unsigned>(child_end.get()) < 3 + request.init.preserve_fds) {
             int moved = ::fcntl(child_end.get(), F_DUPFD_CLOEXEC, static_cast<int>(3 + request.init.preserve_fds));
@@ -223,7 +237,10 @@ pid_t launch_init(const LaunchRequest& request) {
     child_end.reset();  // so that the child's death reads as EOF
     try {
         const int exec_fifo_fd = request.prepare_host ? request.prepare_host() : -1;
-        if (request.clone_flags & CLONE_NEWUSER) write_id_maps(pid, request);
+        if (request.clone_flags & CLONE_NEWUSER) {
+            write_id_maps(pid, request);
+            send_bind_sources(pid, parent_end.get(), request);
+        }
         if (request.cgroup && !child_joins_cgroup(request)) request.cgroup->add_process(pid);
         linux_init::send_msg(parent_end.get(), linux_init::SyncMsg::kGo, {}, exec_fifo_fd);
         if (request.create_cgroup) {

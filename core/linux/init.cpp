@@ -35,10 +35,22 @@ bool g_ready_sent = false;
 
 // Returns the exec fifo's O_PATH fd that comes with kGo (none for `run`). Kept open: an init
 // whose user ns cannot search the (0700) state root still reopens the fifo through it.
-UniqueFd wait_for_go(int sync_fd) {
-    UniqueFd fifo;
-    expect_from_runtime(sync_fd, SyncMsg::kGo, "kGo", "sync", &fifo);
-    return fifo;
+// Before kGo, an init in a new user namespace may get kBindSource messages: the bind sources
+// the runtime opened for it, stored in `bind_sources` at their mount's index.
+UniqueFd wait_for_go(int sync_fd, BindSources& bind_sources) {
+    for (;;) {
+        SyncMsg msg{};
+        std::string text;
+        int received = -1;
+        if (!recv_msg(sync_fd, msg, text, &received)) ::_exit(1);  // the runtime went away
+        UniqueFd fd(received);
+        if (msg == SyncMsg::kGo) return fd;
+        if (msg != SyncMsg::kBindSource || !fd)
+            throw Error("sync: expected kGo from the runtime, got message " + std::to_string(static_cast<unsigned>(msg)));
+        const std::size_t index = std::stoul(text);
+        if (bind_sources.size() <= index) bind_sources.resize(index + 1);
+        bind_sources[index] = std::move(fd);
+    }
 }
 
 // The runtime made the cgroup while we prepared the rootfs: its saved form comes with
@@ -145,7 +157,8 @@ void run_steps(const InitRequest& r) {
 
     if (r.unshare_flags != 0 && ::unshare(r.unshare_flags) != 0)
         throw sys_error("config.json: linux.namespaces: unshare");
-    UniqueFd fifo = above_preserved_fds(wait_for_go(r.sync_fd), r.preserve_fds);
+    BindSources bind_sources;
+    UniqueFd fifo = above_preserved_fds(wait_for_go(r.sync_fd, bind_sources), r.preserve_fds);
     if (!r.deferred_cgroup_driver) {
         if (r.join_cgroup) r.join_cgroup->add_process(0);  // before anything else runs here
         apply_initial_cpu_affinity(process);  // after the join: a cpuset would reset it
@@ -173,7 +186,8 @@ void run_steps(const InitRequest& r) {
             apply_initial_cpu_affinity(process);
             enter_new_cgroup_ns(spec);
         };
-        mount_spec_mounts(spec, root.get(), r, join_cgroup);
+        mount_spec_mounts(spec, root.get(), r, bind_sources, join_cgroup);
+        bind_sources.clear();
         join_cgroup();
         const bool setup_dev = !dev_is_bind_mounted(spec);
         if (setup_dev) {

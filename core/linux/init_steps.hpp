@@ -24,9 +24,14 @@ void enter_new_time_namespace(const spec::Spec& spec);
 // Returns an O_PATH fd of the rootfs mount (the one later pivoted into). Without a mount
 // namespace of its own (`shares_mount_namespace`) "/" is the caller's: its propagation is left alone.
 UniqueFd prepare_rootfs(const spec::Spec& spec, const std::string& rootfs, bool shares_mount_namespace);
+// Per config.json mount (same index): an O_PATH fd of its bind source that the runtime opened
+// as host root (kBindSource, user namespace only), bound through /proc/self/fd; empty: the
+// init opens the source path itself.
+using BindSources = std::vector<UniqueFd>;
 // `before_cgroup_mount` runs once, before the first mount of type "cgroup" (which shows the
 // caller's own cgroup, so the caller must be in it by then).
 void mount_spec_mounts(const spec::Spec& spec, int root_fd, const InitRequest& request,
+                       const BindSources& bind_sources,
                        const std::function<void()>& before_cgroup_mount = {});
 // True when the spec bind-mounts something over /dev (then runc leaves /dev alone).
 bool dev_is_bind_mounted(const spec::Spec& spec);

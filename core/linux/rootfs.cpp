@@ -119,9 +119,9 @@ bool fd_is_dir(int fd) {
     return ::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode);
 }
 
-// `source_tree`: the runtime's detached copy of the bind source (see InitRequest), or -1.
+// `source_fd`: the bind source as the runtime opened it (see BindSources), or -1.
 void mount_one(const spec::Mount& m, const std::string& dest, int root_fd,
-               const InitRequest& request, const std::string& where, int source_tree) {
+               const InitRequest& request, const std::string& where, int source_fd) {
     ParsedMountOptions opts = parse_mount_options(m.options);
     const bool bind = m.type == "bind" || opts.is_bind();
     if (bind && m.type == "bind" && !(opts.flags & MS_BIND)) opts.flags |= MS_BIND;
@@ -139,7 +139,7 @@ void mount_one(const spec::Mount& m, const std::string& dest, int root_fd,
     // /dev is made read-only only once its mount points and device nodes exist (runc's order):
     // see remount_dev_readonly. A bind is remounted at once, as runc does.
     if (!bind && dest == "/dev") opts.flags &= ~static_cast<unsigned long>(MS_RDONLY);
-    const bool source_dir = source_tree >= 0 ? fd_is_dir(source_tree) : source_is_dir(m.source);
+    const bool source_dir = source_fd >= 0 ? fd_is_dir(source_fd) : source_is_dir(m.source);
     ResolvedPath target = resolve_in_root(root_fd, dest, bind && !source_dir ? Create::kFile : Create::kDir);
     check_proc_destination(m, target.path, bind, where);
     std::string data = opts.data;
@@ -156,12 +156,10 @@ void mount_one(const spec::Mount& m, const std::string& dest, int root_fd,
         for (const auto& o : m.options)
             if (o == "ridmap") idmap.recursive_idmap = true;
         mount_idmapped(idmap, target.fd.get(), where);
-    } else if (bind && source_tree >= 0) {
-        if (::syscall(SYS_move_mount, source_tree, "", target.fd.get(), "",
-                      MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0)
-            throw sys_error(where + ": mount bind " + m.source + " (move_mount of the runtime's copy)");
     } else if (bind) {
-        if (::mount(m.source.c_str(), target.proc_path().c_str(), nullptr,
+        // Through the runtime's fd the path's directories need no search permission of ours.
+        const std::string source = source_fd >= 0 ? "/proc/self/fd/" + std::to_string(source_fd) : m.source;
+        if (::mount(source.c_str(), target.proc_path().c_str(), nullptr,
                     opts.flags & (MS_BIND | MS_REC), nullptr) != 0)
             throw sys_error(where + ": mount bind " + m.source);
     } else if (opts.tmpcopyup && m.type == "tmpfs") {
@@ -258,7 +256,7 @@ UniqueFd prepare_rootfs(const spec::Spec& spec, const std::string& rootfs, bool 
 }
 
 void mount_spec_mounts(const spec::Spec& spec, int root_fd, const InitRequest& request,
-                       const std::function<void()>& before_cgroup_mount) {
+                       const BindSources& bind_sources, const std::function<void()>& before_cgroup_mount) {
     bool cgroup_mount_seen = false;
     for (std::size_t i = 0; i < spec.mounts.size(); ++i) {
         const spec::Mount& m = spec.mounts[i];
@@ -269,8 +267,8 @@ void mount_spec_mounts(const spec::Spec& spec, int root_fd, const InitRequest& r
         const std::string dest = clean_destination(m.destination);
         const std::string where = "config.json: mounts[" + std::to_string(i) + "] (" + m.destination + ")";
         try {
-            const int tree = i < request.bind_source_trees.size() ? request.bind_source_trees[i] : -1;
-            mount_one(m, dest, root_fd, request, where, tree);
+            const int source_fd = i < bind_sources.size() ? bind_sources[i].get() : -1;
+            mount_one(m, dest, root_fd, request, where, source_fd);
         } catch (const ResolveError& e) {
             throw Error(where + ": " + e.what());
         }
