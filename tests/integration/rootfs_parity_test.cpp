@@ -323,4 +323,44 @@ TEST(RootfsParity, UserNamespaceBindSourceOnlyHostRootCanReachLikeRunc) {
     EXPECT_EQ(it::leftovers(rts.ocirun, id, bundle), kNothing);
 }
 
+// The runtime's help must not unlock what the kernel locks: a source on a read-only host mount
+// stays read-only for the container's root, which cannot remount it read-write (runc: same).
+TEST(RootfsParity, UserNamespaceBindSourceKeepsTheHostsLockedFlagsLikeRunc) {
+    REQUIRE_RUNC();
+    Runtimes rts;
+    it::TempDir source("ocirun-it-rosrc");
+    ::chmod(source.path().c_str(), 0700);
+    fs::create_directories(source.path() / "data");
+    it::Bundle bundle;
+    auto& lx = linux_of(bundle);
+    lx["namespaces"].as_array().push_back(json::object{{"type", "user"}});
+    const json::array map{json::object{{"containerID", 0}, {"hostID", 100000}, {"size", 65536}}};
+    lx["uidMappings"] = map;
+    lx["gidMappings"] = map;
+    bundle.config().at("mounts").as_array().push_back(json::object{
+        {"destination", "/data"}, {"type", "bind"}, {"source", (source.path() / "data").string()},
+        {"options", json::array{"rbind"}}});
+    auto& caps = bundle.config().at("process").as_object()["capabilities"].as_object();
+    for (const char* set : {"bounding", "effective", "permitted"}) caps[set].as_array().push_back("CAP_SYS_ADMIN");
+    bundle.save();
+    fs::create_directories(bundle.rootfs() / "data");
+    fs::permissions(bundle.path(), fs::perms(0755));
+    bundle.set_args({"sh", "-c", "mount -o remount,bind,rw /data 2>/dev/null && echo unlocked || echo locked"});
+    // The source is made a read-only mount in a private mount namespace of the test only.
+    auto run_over_readonly_source = [&](const it::Runner& rt, const std::string& id) {
+        const std::string dir = (source.path() / "data").string();
+        return it::shell(rt, "unshare -m --propagation private sh -c 'mount --bind " + dir + " " + dir +
+                                 " && mount -o remount,bind,ro " + dir + " && $OCIRUN run --bundle " +
+                                 bundle.path().string() + " " + id + "'");
+    };
+    const std::string id = it::unique_id("rfp-userns-lock");
+    const auto runc = run_over_readonly_source(rts.runc, id);
+    const auto ours = run_over_readonly_source(rts.ocirun, id);
+    ASSERT_EQ(runc.exit_code, 0) << runc.describe();
+    EXPECT_EQ(runc.out, "locked\n");
+    EXPECT_EQ(ours.exit_code, 0) << ours.describe();
+    EXPECT_EQ(ours.out, runc.out) << ours.describe();
+    EXPECT_EQ(it::leftovers(rts.ocirun, id, bundle), kNothing);
+}
+
 }  // namespace
