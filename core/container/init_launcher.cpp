@@ -124,7 +124,8 @@ void run_runtime_create_hooks(pid_t pid, const LaunchRequest& req) {
 // does, the runtime opens the sources for it: a short-lived helper joins the init's new mount
 // namespace (so that each fd's mount is the init's copy, with the flags the kernel locked there)
 // and, as host root, opens every absolute bind source O_PATH and sends it with kBindSource before
-// kGo. A source that cannot be opened (missing...) is left to the init, whose error names the mount.
+// kGo. A source that cannot be opened (missing...) is left to the init, whose error names the mount;
+// so are all of them when the helper may not join that namespace.
 void send_bind_sources(pid_t init_pid, int sync_fd, const LaunchRequest& req) {
     std::vector<std::size_t> wanted;
     const auto& mounts = req.init.spec->mounts;
@@ -143,7 +144,8 @@ void send_bind_sources(pid_t init_pid, int sync_fd, const LaunchRequest& req) {
     if (helper == 0) {
         int status = 0;
         try {
-            if (::setns(mount_ns.get(), CLONE_NEWNS) != 0) throw sys_error("setns");
+            // Not allowed (a rootless runtime lacks CAP_SYS_CHROOT): the init opens the sources itself.
+            if (::setns(mount_ns.get(), CLONE_NEWNS) != 0) ::_exit(0);
             for (std::size_t i : wanted) {
                 UniqueFd source(::open(mounts[i].source.c_str(), O_PATH | O_CLOEXEC));
                 if (source) linux_init::send_msg(sync_fd, linux_init::SyncMsg::kBindSource, std::to_string(i), source.get());
