@@ -11,10 +11,12 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include "container/hooks.hpp"
+#include "linux/mount_options.hpp"
 #include "linux/seccomp_agent.hpp"
 #include "ocirun/error.hpp"
 #include "util/file_io.hpp"
@@ -117,6 +119,83 @@ void run_runtime_create_hooks(pid_t pid, const LaunchRequest& req) {
     run_hooks(hooks->createRuntime, st, {req.bundle});
 }
 
+// An init in a new user namespace mounts as its mapped root, an unprivileged uid on the host,
+// which may not reach a bind source (say, one under a 0700 directory of the host's root). As runc
+// does, the runtime opens the sources for it: a short-lived helper joins the init's new mount
+// namespace (so that each fd's mount is the init's copy, with the flags the kernel locked there)
+// and, as host root, opens every absolute bind source O_PATH and sends it with kBindSource before
+// kGo. A source that cannot be opened (missing...) is left to the init, whose error names the mount;
+// so are all of them when the helper may not join that namespace.
+void send_bind_sources(pid_t init_pid, int sync_fd, const LaunchRequest& req) {
+    std::vector<std::size_t> wanted;
+    const auto& mounts = req.init.spec->mounts;
+    for (std::size_t i = 0; i < mounts.size(); ++i) {
+        const spec::Mount& m = mounts[i];
+        const linux_init::ParsedMountOptions opts = linux_init::parse_mount_options(m.options);
+        const bool idmapped = opts.idmap || !m.uidMappings.empty() || !m.gidMappings.empty();
+        if ((m.type == "bind" || opts.is_bind()) && !idmapped && !m.source.empty() && m.source[0] == '/')
+            wanted.push_back(i);
+    }
+    if (wanted.empty()) return;
+    UniqueFd mount_ns(::open(("/proc/" + std::to_string(init_pid) + "/ns/mnt").c_str(), O_RDONLY | O_CLOEXEC));
+    if (!mount_ns) throw sys_error("open the container init's mount namespace");
+    const pid_t helper = ::fork();
+    if (helper < 0) throw sys_error("fork to open the bind mount sources");
+    if (helper == 0) {
+        int status = 0;
+        try {
+            // Not allowed (a rootless runtime lacks CAP_SYS_CHROOT): the init opens the sources itself.
+            if (::setns(mount_ns.get(), CLONE_NEWNS) != 0) ::_exit(0);
+            for (std::size_t i : wanted) {
+                UniqueFd source(::open(mounts[i].source.c_str(), O_PATH | O_CLOEXEC));
+                if (source) linux_init::send_msg(sync_fd, linux_init::SyncMsg::kBindSource, std::to_string(i), source.get());
+            }
+        } catch (...) {
+            status = 1;
+        }
+        ::_exit(status);
+    }
+    int status = 0;
+    while (::waitpid(helper, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        throw Error("open the bind mount sources in the container's mount namespace: the helper failed");
+}
+
+// A pid namespace given by path (linux.namespaces[].path of type pid) applies to children only:
+// the runtime enters it (its pid_for_children) just for the clone() of the init, as runc does,
+// and goes back to its own right after (its later children, hooks included, stay in it).
+class PidNamespaceForChildren {
+public:
+    explicit PidNamespaceForChildren(const spec::Spec& spec) {
+        if (!spec.linuxSection) return;
+        const auto& list = spec.linuxSection->namespaces;
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            if (list[i].type != "pid" || list[i].path.empty()) continue;
+            const std::string field = "config.json: linux.namespaces[" + std::to_string(i) + "] (pid)";
+            UniqueFd target(::open(list[i].path.c_str(), O_RDONLY | O_CLOEXEC));
+            if (!target) throw sys_error(field + ": open " + list[i].path);
+            own_.reset(::open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC));
+            if (!own_) throw sys_error(field + ": open /proc/self/ns/pid");
+            if (::setns(target.get(), CLONE_NEWPID) != 0) throw sys_error(field + ": setns " + list[i].path);
+            return;
+        }
+    }
+    // Back to our own pid namespace for children: always allowed (it is our active one). Only
+    // in the runtime: the init's pid namespace is the joined one, whose parent ours is.
+    void restore() {
+        if (own_ && ::setns(own_.get(), CLONE_NEWPID) != 0)
+            log::warn(std::string("return to the runtime's pid namespace: ") + std::strerror(errno));
+        own_.reset();
+    }
+    ~PidNamespaceForChildren() { restore(); }
+    PidNamespaceForChildren(const PidNamespaceForChildren&) = delete;
+    PidNamespaceForChildren& operator=(const PidNamespaceForChildren&) = delete;
+
+private:
+    UniqueFd own_;
+};
+
 }  // namespace
 
 pid_t launch_init(const LaunchRequest& request) {
@@ -128,7 +207,9 @@ pid_t launch_init(const LaunchRequest& request) {
 
     // Fork-like clone: no new stack, so the child continues here with a copy of our memory.
     // The runtime is single-threaded at this point, which makes that safe.
+    PidNamespaceForChildren pid_namespace_for_init(*request.init.spec);
     long rc = ::syscall(SYS_clone, static_cast<unsigned long>(request.clone_flags) | SIGCHLD, 0, 0, 0, 0);
+    if (rc != 0) pid_namespace_for_init.restore();
     if (rc < 0) throw sys_error("clone the container init");
     if (rc == 0) {
         linux_init::InitRequest init = request.init;
@@ -158,7 +239,10 @@ pid_t launch_init(const LaunchRequest& request) {
     child_end.reset();  // so that the child's death reads as EOF
     try {
         const int exec_fifo_fd = request.prepare_host ? request.prepare_host() : -1;
-        if (request.clone_flags & CLONE_NEWUSER) write_id_maps(pid, request);
+        if (request.clone_flags & CLONE_NEWUSER) {
+            write_id_maps(pid, request);
+            send_bind_sources(pid, parent_end.get(), request);
+        }
         if (request.cgroup && !child_joins_cgroup(request)) request.cgroup->add_process(pid);
         linux_init::send_msg(parent_end.get(), linux_init::SyncMsg::kGo, {}, exec_fifo_fd);
         if (request.create_cgroup) {

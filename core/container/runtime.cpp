@@ -100,15 +100,13 @@ plugin::CgroupConfig cgroup_config_of(const CreatePlan& plan, const std::string&
 constexpr std::size_t kMaxFilterInstructions = 4096;
 constexpr std::size_t kBpfInstructionSize = 8;  // sizeof(struct sock_filter)
 
-// Without a mount namespace of its own the init would mount, pivot_root and detach the old
-// root in the caller's mount namespace (the host's): refused until a chroot mode exists.
-void require_mount_namespace(const spec::Spec& spec) {
+// runtime-spec: a namespace type that is not listed is the runtime's. Without "mount" the init
+// works in the caller's mount namespace (runc's behaviour): its mounts stay there.
+bool has_mount_namespace(const spec::Spec& spec) {
     if (spec.linuxSection)
         for (const auto& ns : spec.linuxSection->namespaces)
-            if (ns.type == "mount") return;
-    throw NotImplemented(
-        "config.json: linux.namespaces: a container without a mount namespace is not supported "
-        "(its rootfs would be set up in the host's mount namespace)");
+            if (ns.type == "mount") return true;
+    return false;
 }
 
 // linux.namespaces[].path must name something before clone(); runc's words after the field.
@@ -209,7 +207,6 @@ CreatePlan plan_create(const CreateOptions& opts, PluginRegistry& plugins, const
                         " instructions, more than the kernel accepts (" +
                         std::to_string(kMaxFilterInstructions) + ")");
     }
-    require_mount_namespace(plan.spec);
     check_namespace_paths(plan.spec);
     const spec::Process& proc = *plan.spec.process;
     const std::string mount_label = plan.spec.linuxSection ? plan.spec.linuxSection->mountLabel : "";
@@ -384,6 +381,7 @@ Container Runtime::create(const CreateOptions& opts) {
     launch.init.console_socket_fd = console ? console.get() : -1;
     launch.init.preserve_fds = opts.preserve_fds;
     launch.init.no_pivot = opts.no_pivot;
+    launch.init.shares_mount_namespace = !has_mount_namespace(plan.spec);
     launch.init.no_new_keyring = opts.no_new_keyring;
     launch.init.user_namespace = (plan.clone_flags & CLONE_NEWUSER) != 0;
     launch.init.seccomp = plan.seccomp ? &*plan.seccomp : nullptr;

@@ -2,6 +2,9 @@
 // the new namespaces. Called by core/container (parent side) in the cloned child; never returns.
 //
 // Sync protocol over `sync_fd` (SOCK_SEQPACKET, one message = one SyncMsg + optional text):
+//   parent -> child  kBindSource+index [+fd]  (new user namespace only, before kGo) an O_PATH fd
+//                                 of mounts[index].source, opened as host root inside the init's
+//                                 mount namespace: the init binds it through /proc/self/fd
 //   parent -> child  kGo [+fd]    uid/gid maps are written and the child is in its cgroup; with
 //                                 the exec fifo's O_PATH fd in SCM_RIGHTS (create, not run)
 //   child  -> parent kReady       all set up, about to block on the exec fifo (create done)
@@ -35,7 +38,8 @@
 namespace ocirun::linux_init {
 
 enum class SyncMsg : std::uint32_t { kGo = 1, kReady = 2, kError = 3, kNotifyFd = 4, kExecPid = 5,
-                             kRunHooks = 6, kHooksDone = 7, kCgroupReady = 8, kStart = 9 };
+                             kRunHooks = 6, kHooksDone = 7, kCgroupReady = 8, kStart = 9,
+                             kBindSource = 10 };
 
 inline constexpr char kFifoReleased = 0;
 inline constexpr char kFifoHookFailed = 1;
@@ -52,6 +56,10 @@ struct InitRequest {
     int console_socket_fd = -1;             // connected --console-socket, or -1
     unsigned preserve_fds = 0;              // fds 3..3+N-1 pass through
     bool no_pivot = false;
+    // No "mount" entry in linux.namespaces: the init shares the caller's mount namespace (as
+    // runc does), so its mounts are the caller's too, "/" keeps its propagation and the rootfs
+    // is entered with chroot (no pivot_root, no --no-pivot MS_MOVE over the caller's "/").
+    bool shares_mount_namespace = false;
     bool no_new_keyring = false;
     bool user_namespace = false;            // a user ns was created: wait for kGo before setup
     const plugin::CompiledFilter* seccomp = nullptr;  // loaded last, after caps are dropped

@@ -47,12 +47,19 @@ bool same_file(int fd, const std::string& path) {
 // Joins every namespace of the init that differs from ours. All files are opened before any
 // setns: after joining the mount namespace /proc is the container's. Returns whether a user
 // namespace was joined.
+// A container without a mount namespace of its own shares ours, so there is no setns(mnt) to
+// put us in its root: we chroot into the init's root (/proc/PID/root) instead. runc 1.1 leaves
+// such an exec'd process in the host's "/"; ocirun keeps it in the container's rootfs.
 bool join_init_namespaces(pid_t init_pid) {
     struct Open {
         const NamespaceFile* ns;
         UniqueFd fd;
     };
     std::vector<Open> files;
+    const std::string root_path = "/proc/" + std::to_string(init_pid) + "/root";
+    UniqueFd init_root(::open(root_path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!init_root) throw sys_error("exec: open " + root_path);
+    bool shares_mount_namespace = true;
     const std::string dir = "/proc/" + std::to_string(init_pid) + "/ns/";
     for (const auto& ns : kNamespaces) {
         UniqueFd fd(::open((dir + ns.name).c_str(), O_RDONLY | O_CLOEXEC));
@@ -62,6 +69,7 @@ bool join_init_namespaces(pid_t init_pid) {
         }
         // Already ours (the container shares it with the host): setns(user) would be EINVAL.
         if (same_file(fd.get(), std::string("/proc/self/ns/") + ns.name)) continue;
+        if (ns.flag == CLONE_NEWNS) shares_mount_namespace = false;
         files.push_back({&ns, std::move(fd)});
     }
     bool joined_user = false;
@@ -71,6 +79,9 @@ bool join_init_namespaces(pid_t init_pid) {
                             dir + f.ns->name + ")");
         if (f.ns->flag == CLONE_NEWUSER) joined_user = true;
     }
+    if (shares_mount_namespace &&
+        (::fchdir(init_root.get()) != 0 || ::chroot(".") != 0 || ::chdir("/") != 0))
+        throw sys_error("exec: chroot into the container's root (" + root_path + ")");
     return joined_user;
 }
 

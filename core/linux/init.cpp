@@ -3,8 +3,9 @@
 //   [unshare_flags] -> kGo (maps written, in the cgroup) -> join path namespaces -> become root of the user ns
 //   -> hostname -> mounts (rootfs, spec mounts [kCgroupReady: join the cgroup the runtime made
 //   meanwhile, before the cgroup mount], /dev) -> prestart/createRuntime hooks (in the
-//   runtime, kRunHooks) -> createContainer hooks -> pivot_root -> terminal -> sysctl
-//   -> readonly/masked paths -> read-only root -> process attributes -> rlimits
+//   runtime, kRunHooks) -> createContainer hooks -> pivot_root (chroot without a mount
+//   namespace) -> terminal -> sysctl -> readonly/masked paths -> read-only /dev, root
+//   -> process attributes -> rlimits
 //   -> trampoline memfd, close fds -> [seccomp without no_new_privs] -> user, caps
 //   -> no_new_privs -> exec lookup -> [seccomp with no_new_privs] -> kReady
 //   -> exec fifo (or kStart) -> startContainer hooks -> execve.
@@ -37,10 +38,22 @@ bool g_ready_sent = false;
 
 // Returns the exec fifo's O_PATH fd that comes with kGo (none for `run`). Kept open: an init
 // whose user ns cannot search the (0700) state root still reopens the fifo through it.
-UniqueFd wait_for_go(int sync_fd) {
-    UniqueFd fifo;
-    expect_from_runtime(sync_fd, SyncMsg::kGo, "kGo", "sync", &fifo);
-    return fifo;
+// Before kGo, an init in a new user namespace may get kBindSource messages: the bind sources
+// the runtime opened for it, stored in `bind_sources` at their mount's index.
+UniqueFd wait_for_go(int sync_fd, BindSources& bind_sources) {
+    for (;;) {
+        SyncMsg msg{};
+        std::string text;
+        int received = -1;
+        if (!recv_msg(sync_fd, msg, text, &received)) ::_exit(1);  // the runtime went away
+        UniqueFd fd(received);
+        if (msg == SyncMsg::kGo) return fd;
+        if (msg != SyncMsg::kBindSource || !fd)
+            throw Error("sync: expected kGo from the runtime, got message " + std::to_string(static_cast<unsigned>(msg)));
+        const std::size_t index = std::stoul(text);
+        if (bind_sources.size() <= index) bind_sources.resize(index + 1);
+        bind_sources[index] = std::move(fd);
+    }
 }
 
 // The runtime made the cgroup while we prepared the rootfs: its saved form comes with
@@ -66,6 +79,13 @@ void enter_new_cgroup_ns(const spec::Spec& spec) {
         if (::unshare(CLONE_NEWCGROUP) != 0) throw sys_error("config.json: linux.namespaces (cgroup): unshare");
         return;
     }
+}
+
+// Without a mount namespace of its own, "/" is the caller's: never pivoted nor moved over
+// (with or without --no-pivot), only chrooted into.
+RootEntry root_entry(const InitRequest& r) {
+    if (r.shares_mount_namespace) return RootEntry::kChroot;
+    return r.no_pivot ? RootEntry::kMoveAndChroot : RootEntry::kPivotRoot;
 }
 
 void set_names(const spec::Spec& spec) {
@@ -143,7 +163,8 @@ void run_steps(const InitRequest& r) {
 
     if (r.unshare_flags != 0 && ::unshare(r.unshare_flags) != 0)
         throw sys_error("config.json: linux.namespaces: unshare");
-    UniqueFd fifo = above_preserved_fds(wait_for_go(r.sync_fd), r.preserve_fds);
+    BindSources bind_sources;
+    UniqueFd fifo = above_preserved_fds(wait_for_go(r.sync_fd, bind_sources), r.preserve_fds);
     if (!r.deferred_cgroup_driver) {
         if (r.join_cgroup) r.join_cgroup->add_process(0);  // before anything else runs here
         apply_initial_cpu_affinity(process);  // after the join: a cpuset would reset it
@@ -159,7 +180,7 @@ void run_steps(const InitRequest& r) {
     if (!r.no_new_keyring) join_session_keyring();
 
     {
-        UniqueFd root = prepare_rootfs(spec, r.rootfs);
+        UniqueFd root = prepare_rootfs(spec, r.rootfs, r.shares_mount_namespace);
         // The cgroup the runtime made meanwhile: joined as late as possible (so that the two
         // overlap the most), before the first step that depends on it: the cgroup mount, or
         // else right after the mounts (devices, hooks and the process come later).
@@ -171,7 +192,8 @@ void run_steps(const InitRequest& r) {
             apply_initial_cpu_affinity(process);
             enter_new_cgroup_ns(spec);
         };
-        mount_spec_mounts(spec, root.get(), r, join_cgroup);
+        mount_spec_mounts(spec, root.get(), r, bind_sources, join_cgroup);
+        bind_sources.clear();
         join_cgroup();
         const bool setup_dev = !dev_is_bind_mounted(spec);
         if (setup_dev) {
@@ -181,12 +203,13 @@ void run_steps(const InitRequest& r) {
         }
         make_cwd(process, root.get());
         run_create_hooks(r);
-        enter_rootfs(spec, root.get(), r.no_pivot);
+        enter_rootfs(spec, root.get(), root_entry(r));
         if (process.terminal) setup_terminal(process, r.console_socket_fd, setup_dev);
     }
     apply_sysctls(spec);
     apply_readonly_paths(spec);
     apply_masked_paths(spec);
+    remount_dev_readonly(spec);
     if (spec.root && spec.root->readonly) remount_root_readonly();
     process.env = process_environment(process);  // HOME from the container's /etc/passwd
 

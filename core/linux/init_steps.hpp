@@ -21,14 +21,23 @@ bool join_path_namespaces(const spec::Spec& spec);
 void enter_new_time_namespace(const spec::Spec& spec);
 
 // rootfs.cpp — mount propagation of "/", the rootfs bind onto itself, the spec mounts.
-// Returns an O_PATH fd of the rootfs mount (the one later pivoted into).
-UniqueFd prepare_rootfs(const spec::Spec& spec, const std::string& rootfs);
+// Returns an O_PATH fd of the rootfs mount (the one later pivoted into). Without a mount
+// namespace of its own (`shares_mount_namespace`) "/" is the caller's: its propagation is left alone.
+UniqueFd prepare_rootfs(const spec::Spec& spec, const std::string& rootfs, bool shares_mount_namespace);
+// Per config.json mount (same index): an O_PATH fd of its bind source that the runtime opened
+// as host root (kBindSource, user namespace only), bound through /proc/self/fd; empty: the
+// init opens the source path itself.
+using BindSources = std::vector<UniqueFd>;
 // `before_cgroup_mount` runs once, before the first mount of type "cgroup" (which shows the
 // caller's own cgroup, so the caller must be in it by then).
 void mount_spec_mounts(const spec::Spec& spec, int root_fd, const InitRequest& request,
+                       const BindSources& bind_sources,
                        const std::function<void()>& before_cgroup_mount = {});
 // True when the spec bind-mounts something over /dev (then runc leaves /dev alone).
 bool dev_is_bind_mounted(const spec::Spec& spec);
+// A /dev mount (not a bind) with "ro" is mounted read-write and made read-only here, once its
+// mount points, device nodes and /dev/console exist (after enter_rootfs and the terminal).
+void remount_dev_readonly(const spec::Spec& spec);
 
 // cgroup_mount.cpp — a mount of type "cgroup": the container's cgroups under the destination.
 void mount_cgroup_tree(const spec::Spec& spec, int root_fd, const std::string& destination,
@@ -39,8 +48,13 @@ void create_default_devices(int root_fd, bool in_user_ns);
 void create_dev_symlinks(int root_fd);
 void create_spec_devices(const spec::Spec& spec, int root_fd, bool in_user_ns);
 
-// pivot.cpp — make the rootfs "/" (pivot_root or MS_MOVE + chroot), then apply propagation.
-void enter_rootfs(const spec::Spec& spec, int root_fd, bool no_pivot);
+// pivot.cpp — make the rootfs "/", then apply propagation.
+enum class RootEntry {
+    kPivotRoot,      // the default: pivot_root, the old root detached
+    kMoveAndChroot,  // --no-pivot: host proc/sysfs mounts detached, MS_MOVE over "/", chroot
+    kChroot,         // no mount namespace of its own: chroot only (runc's fallback there)
+};
+void enter_rootfs(const spec::Spec& spec, int root_fd, RootEntry how);
 void remount_root_readonly();
 
 // masked_paths.cpp — linux.maskedPaths and linux.readonlyPaths (run after enter_rootfs).

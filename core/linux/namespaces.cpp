@@ -57,8 +57,9 @@ bool join_path_namespaces(const spec::Spec& spec) {
 
     bool joined_user = false;
     for (auto& ns : joins) {
-        // pid and time namespaces apply to children only: the parent joins them (pid_for_children)
-        // before clone(). Here we only check that it did, so a container never runs outside them.
+        // A pid namespace applies to children only: the runtime entered it (pid_for_children) for
+        // the clone() of this init (init_launcher.cpp). A time namespace is not joined by path
+        // (yet). Here we only check, so a container never runs outside them.
         if (ns.flag == CLONE_NEWPID || ns.flag == CLONE_NEWTIME) {
             if (!already_in(ns.type, ns.fd.get()))
                 throw Error(field(ns) + ": the init process was not started in this namespace");

@@ -97,9 +97,31 @@ void check_proc_destination(const spec::Mount& m, const std::string& path, bool 
     throw Error(where + ": \"" + path + "\" cannot be mounted because it is inside /proc");
 }
 
+// runc's rule (its fixes for CVE-2019-16884 and CVE-2019-19921): proc and sysfs are mounted only
+// on an ordinary directory, never through a symlink (nor onto a file) at the destination, which
+// could point them anywhere (a symlinked /proc would make every later /proc check look elsewhere).
+void check_ordinary_directory(const spec::Mount& m, int root_fd, const std::string& dest, const std::string& where) {
+    if (m.type != "proc" && m.type != "sysfs") return;
+    const std::size_t slash = dest.rfind('/');
+    const std::string name = dest.substr(slash + 1);
+    if (name.empty()) return;
+    auto parent = resolve_existing_in_root(root_fd, slash == 0 ? "/" : dest.substr(0, slash));
+    struct stat st {};
+    // Missing: created below as a directory.
+    if (!parent || ::fstatat(parent->fd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return;
+    if (!S_ISDIR(st.st_mode))
+        throw Error(where + ": filesystem \"" + m.type + "\" must be mounted on ordinary directory");
+}
+
 // mount(2) for one config.json mount; `where` prefixes errors, e.g. "config.json: mounts[3] (/proc)".
+bool fd_is_dir(int fd) {
+    struct stat st {};
+    return ::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode);
+}
+
+// `source_fd`: the bind source as the runtime opened it (see BindSources), or -1.
 void mount_one(const spec::Mount& m, const std::string& dest, int root_fd,
-               const InitRequest& request, const std::string& where) {
+               const InitRequest& request, const std::string& where, int source_fd) {
     ParsedMountOptions opts = parse_mount_options(m.options);
     const bool bind = m.type == "bind" || opts.is_bind();
     if (bind && m.type == "bind" && !(opts.flags & MS_BIND)) opts.flags |= MS_BIND;
@@ -113,8 +135,12 @@ void mount_one(const spec::Mount& m, const std::string& dest, int root_fd,
 
     // As written (before anything is created for it), unless ".." makes that meaningless.
     if (dest.find("/..") == std::string::npos) check_proc_destination(m, dest, bind, where);
-    ResolvedPath target =
-        resolve_in_root(root_fd, dest, bind && !source_is_dir(m.source) ? Create::kFile : Create::kDir);
+    check_ordinary_directory(m, root_fd, dest, where);
+    // /dev is made read-only only once its mount points and device nodes exist (runc's order):
+    // see remount_dev_readonly. A bind is remounted at once, as runc does.
+    if (!bind && dest == "/dev") opts.flags &= ~static_cast<unsigned long>(MS_RDONLY);
+    const bool source_dir = source_fd >= 0 ? fd_is_dir(source_fd) : source_is_dir(m.source);
+    ResolvedPath target = resolve_in_root(root_fd, dest, bind && !source_dir ? Create::kFile : Create::kDir);
     check_proc_destination(m, target.path, bind, where);
     std::string data = opts.data;
     if (!bind && request.lsm && request.spec->linuxSection &&
@@ -131,7 +157,9 @@ void mount_one(const spec::Mount& m, const std::string& dest, int root_fd,
             if (o == "ridmap") idmap.recursive_idmap = true;
         mount_idmapped(idmap, target.fd.get(), where);
     } else if (bind) {
-        if (::mount(m.source.c_str(), target.proc_path().c_str(), nullptr,
+        // Through the runtime's fd the path's directories need no search permission of ours.
+        const std::string source = source_fd >= 0 ? "/proc/self/fd/" + std::to_string(source_fd) : m.source;
+        if (::mount(source.c_str(), target.proc_path().c_str(), nullptr,
                     opts.flags & (MS_BIND | MS_REC), nullptr) != 0)
             throw sys_error(where + ": mount bind " + m.source);
     } else if (opts.tmpcopyup && m.type == "tmpfs") {
@@ -179,10 +207,9 @@ void mount_one(const spec::Mount& m, const std::string& dest, int root_fd,
     }
 }
 
-}  // namespace
-
-UniqueFd prepare_rootfs(const spec::Spec& spec, const std::string& rootfs) {
-    // Stop our mounts from reaching the host (and, for shared, let host mounts reach us).
+// Our own mount namespace: stop our mounts from reaching the host (and, for shared, let host
+// mounts reach us), and let pivot_root work.
+void make_root_private_enough(const spec::Spec& spec, const std::string& rootfs) {
     unsigned long propagation = MS_SLAVE | MS_REC;
     std::string field = "linux.rootfsPropagation";
     if (spec.linuxSection && !spec.linuxSection->rootfsPropagation.empty()) {
@@ -199,8 +226,15 @@ UniqueFd prepare_rootfs(const spec::Spec& spec, const std::string& rootfs) {
     MountOf parent = mount_holding(rootfs);
     if (parent.shared && ::mount(nullptr, parent.mount_point.c_str(), nullptr, MS_PRIVATE, nullptr) != 0)
         throw sys_error("root.path: make the mount holding " + rootfs + " (" + parent.mount_point + ") private");
+}
 
-    // The rootfs becomes a mount point of its own, which pivot_root needs.
+// The rootfs becomes a mount point of its own, which pivot_root needs (and root.readonly, which
+// remounts "/", which must then be the rootfs and not the mount holding it).
+UniqueFd bind_rootfs_onto_itself(const spec::Spec& spec, const std::string& rootfs) {
+    unsigned long propagation = 0;
+    const std::string field = "linux.rootfsPropagation";
+    if (spec.linuxSection && !spec.linuxSection->rootfsPropagation.empty())
+        if (const auto* opt = spec::find_mount_option(spec.linuxSection->rootfsPropagation)) propagation = opt->flag;
     if (::mount(rootfs.c_str(), rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) {
         const int err = errno;
         if (err == EINVAL && (propagation & MS_UNBINDABLE))
@@ -214,8 +248,15 @@ UniqueFd prepare_rootfs(const spec::Spec& spec, const std::string& rootfs) {
     return fd;
 }
 
+}  // namespace
+
+UniqueFd prepare_rootfs(const spec::Spec& spec, const std::string& rootfs, bool shares_mount_namespace) {
+    if (!shares_mount_namespace) make_root_private_enough(spec, rootfs);
+    return bind_rootfs_onto_itself(spec, rootfs);
+}
+
 void mount_spec_mounts(const spec::Spec& spec, int root_fd, const InitRequest& request,
-                       const std::function<void()>& before_cgroup_mount) {
+                       const BindSources& bind_sources, const std::function<void()>& before_cgroup_mount) {
     bool cgroup_mount_seen = false;
     for (std::size_t i = 0; i < spec.mounts.size(); ++i) {
         const spec::Mount& m = spec.mounts[i];
@@ -226,7 +267,8 @@ void mount_spec_mounts(const spec::Spec& spec, int root_fd, const InitRequest& r
         const std::string dest = clean_destination(m.destination);
         const std::string where = "config.json: mounts[" + std::to_string(i) + "] (" + m.destination + ")";
         try {
-            mount_one(m, dest, root_fd, request, where);
+            const int source_fd = i < bind_sources.size() ? bind_sources[i].get() : -1;
+            mount_one(m, dest, root_fd, request, where, source_fd);
         } catch (const ResolveError& e) {
             throw Error(where + ": " + e.what());
         }
@@ -241,6 +283,19 @@ bool dev_is_bind_mounted(const spec::Spec& spec) {
             if (o == "bind" || o == "rbind") return true;
     }
     return false;
+}
+
+void remount_dev_readonly(const spec::Spec& spec) {
+    bool readonly = false;
+    for (const auto& m : spec.mounts) {
+        if (clean_destination(m.destination) != "/dev") continue;
+        const ParsedMountOptions opts = parse_mount_options(m.options);
+        readonly = !(m.type == "bind" || opts.is_bind()) && (opts.flags & MS_RDONLY);  // the last one counts
+    }
+    if (!readonly) return;
+    const unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY;
+    if (::mount(nullptr, "/dev", nullptr, flags | locked_mount_flags("/dev"), nullptr) != 0)
+        throw sys_error("config.json: mounts (/dev): remount /dev read-only");
 }
 
 }  // namespace ocirun::linux_init

@@ -187,14 +187,6 @@ TEST(Rollback, RefusedBeforeCreating) {
         {"maskedPaths without a mount namespace", [](it::Bundle& b) { b.remove_namespace("mount"); },
          "linux.maskedPaths: unable to restrict sys entries without a private MNT namespace",
          "unable to restrict sys entries without a private MNT namespace", {}},
-        {"no mount namespace at all",
-         [](it::Bundle& b) {
-             b.remove_namespace("mount");
-             linux_of(b).erase("maskedPaths");
-             linux_of(b).erase("readonlyPaths");
-             b.save();
-         },
-         "linux.namespaces: a container without a mount namespace is not supported", "", {}},
         {"namespace path that does not exist",
          [](it::Bundle& b) {
              b.remove_namespace("network");
