@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -45,6 +46,36 @@ void remove_cgroup_dirs(const std::vector<std::string>& created) {
             failures += (failures.empty() ? "" : "; ") + *it + ": " + std::strerror(err);
     }
     if (!failures.empty()) throw Error("remove cgroup directories: " + failures);
+}
+
+void remove_cgroup_descendants(const std::string& dir) {
+    std::error_code ec;
+    std::vector<std::string> children;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+        if (it->is_directory(ec) && !it->is_symlink(ec)) children.push_back(it->path().string());
+    if (ec && ec != std::errc::no_such_file_or_directory)
+        throw Error("list sub-cgroups of " + dir + ": " + ec.message());
+    // Each child's own children first: a cgroup with sub-cgroups cannot be removed.
+    for (const auto& child : children) remove_cgroup_descendants(child);
+    remove_cgroup_dirs(children);
+}
+
+void remove_created_cgroup(const std::vector<std::string>& own, const std::vector<std::string>& created) {
+    std::string failures;
+    for (const auto& dir : own) {
+        if (std::find(created.begin(), created.end(), dir) == created.end()) continue;
+        try {
+            remove_cgroup_descendants(dir);
+        } catch (const Error& e) {
+            failures += (failures.empty() ? "" : "; ") + std::string(e.what());
+        }
+    }
+    try {
+        remove_cgroup_dirs(created);
+    } catch (const Error& e) {
+        failures += (failures.empty() ? "" : "; ") + std::string(e.what());
+    }
+    if (!failures.empty()) throw Error(failures);
 }
 
 }  // namespace ocirun::cgroups

@@ -128,7 +128,11 @@ int V1Cgroup::open_oom_notifier() {
     return open_v1_oom_eventfd(dir);
 }
 
-void V1Cgroup::destroy() { remove_cgroup_dirs(saved_.created); }
+void V1Cgroup::destroy() {
+    std::vector<std::string> own;
+    for (const auto& [controller, dir] : saved_.paths) own.push_back(dir);
+    remove_created_cgroup(own, saved_.created);
+}
 
 std::string V1Cgroup::save() const { return to_text(saved_); }
 
