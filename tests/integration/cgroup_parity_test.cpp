@@ -253,8 +253,9 @@ TEST(CgroupParity, MissingCgroupDriverIsRefusedUnlessConfigSaysNone) {
     for (const std::string cmd : {"create", "run"}) {
         auto r = ocirun(cmd, no_config);
         EXPECT_EQ(r.exit_code, 1) << cmd << ": " << r.describe();
-        for (const std::string named : {"cgroup-driver", "cgroups-v1", plugins, "\\\"cgroupDriver\\\": \\\"none\\\"",
-                                        no_config.string()})
+        const std::vector<std::string> named_in_error = {"cgroup-driver", "cgroups-v1", plugins,
+                                                         "\\\"cgroupDriver\\\": \\\"none\\\"", no_config.string()};
+        for (const std::string& named : named_in_error)
             EXPECT_NE(r.err.find(named), std::string::npos) << cmd << ": " << named << " not named: " << r.describe();
         EXPECT_EQ(it::leftovers(runner, id, bundle), std::vector<std::string>{}) << cmd;
     }
@@ -336,9 +337,11 @@ TEST(CgroupParity, NonEmptyCgroupGetsRuncsWarning) {
         SleepProcess sleeper;
         for (const auto& h : hierarchies()) {
             cg.make(h);
-            if (h == "cpuset")
-                for (const char* f : {"cpuset.cpus", "cpuset.mems"})
+            if (h == "cpuset") {
+                for (const char* f : {"cpuset.cpus", "cpuset.mems"}) {
                     ASSERT_TRUE(write_file(cg.dir(h) / f, read_trimmed(kCgroupRoot / h / f)));
+                }
+            }
             ASSERT_TRUE(write_file(cg.dir(h) / "cgroup.procs", std::to_string(sleeper.pid()))) << h;
         }
         it::Bundle bundle;
