@@ -84,7 +84,10 @@ class CgroupGuard {
 public:
     explicit CgroupGuard(const std::string& prefix) : relative_(it::unique_id(prefix)) {}
     ~CgroupGuard() {
-        for (const auto& h : hierarchies()) remove_tree(kCgroupRoot / h / relative_);
+        // Thawed everywhere first: a frozen task only dies (and leaves its cgroups) once thawed.
+        for (const auto& h : hierarchies()) for_each_dir(kCgroupRoot / h / relative_, thaw);
+        for (const auto& h : hierarchies()) for_each_dir(kCgroupRoot / h / relative_, kill_procs);
+        for (const auto& h : hierarchies()) for_each_dir(kCgroupRoot / h / relative_, remove_dir);
     }
     CgroupGuard(const CgroupGuard&) = delete;
     CgroupGuard& operator=(const CgroupGuard&) = delete;
@@ -103,18 +106,30 @@ public:
     }
 
 private:
-    static void remove_tree(const fs::path& d) {
+    // f on `d` and every cgroup below it, deepest first.
+    template <class F>
+    static void for_each_dir(const fs::path& d, F f) {
         if (!fs::is_directory(d)) return;
-        if (fs::exists(d / "freezer.state")) write_file(d / "freezer.state", "THAWED");  // frozen tasks cannot die
-        if (fs::exists(d / "cgroup.freeze")) write_file(d / "cgroup.freeze", "0");
         std::error_code ec;
         std::vector<fs::path> children;
         for (const auto& e : fs::directory_iterator(d, ec))
             if (e.is_directory() && !e.is_symlink()) children.push_back(e.path());
-        for (const auto& c : children) remove_tree(c);
+        for (const auto& c : children) for_each_dir(c, f);
+        f(d);
+    }
+    static void thaw(const fs::path& d) {
+        if (fs::exists(d / "freezer.state")) write_file(d / "freezer.state", "THAWED");
+        if (fs::exists(d / "cgroup.freeze")) write_file(d / "cgroup.freeze", "0");
+    }
+    static void kill_procs(const fs::path& d) {
         std::istringstream procs(it::read_file(d / "cgroup.procs"));
         for (long pid; procs >> pid;) ::kill(static_cast<pid_t>(pid), SIGKILL);
-        for (int i = 0; i < 100 && ::rmdir(d.c_str()) != 0 && errno == EBUSY; ++i) std::this_thread::sleep_for(20ms);
+    }
+    static void remove_dir(const fs::path& d) {
+        for (int i = 0; i < 250 && ::rmdir(d.c_str()) != 0 && errno == EBUSY; ++i) {
+            kill_procs(d);
+            std::this_thread::sleep_for(20ms);
+        }
     }
     std::string relative_;
 };
