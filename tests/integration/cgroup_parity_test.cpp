@@ -230,6 +230,29 @@ TEST(CgroupParity, CgroupFrozenThroughItsParentIsRefused) {
     EXPECT_EQ(read_trimmed(cg.dir("freezer") / "freezer.state"), "FROZEN");
 }
 
+// On a hybrid host the container also joins a cgroup2 directory, whose own freezer
+// (cgroup.freeze) stops the init just the same. runc 1.1.5 hangs there too (until its caller
+// gives up); ocirun refuses it like a frozen v1 freezer cgroup.
+TEST(CgroupParity, FrozenUnifiedCgroupOnAHybridHostIsRefused) {
+    SKIP_UNLESS_V1();
+    if (!fs::exists(kCgroupRoot / "unified/cgroup.procs")) GTEST_SKIP() << "no cgroup2 mount at /sys/fs/cgroup/unified";
+    it::Runner ocirun = it::Runner::ocirun();
+    CgroupGuard cg("cgp-frozen-unified");
+    cg.make("unified");
+    ASSERT_TRUE(write_file(cg.dir("unified") / "cgroup.freeze", "1"));
+    it::Bundle bundle;
+    bundle.set_args({"sleep", "1000"});
+    set_cgroups_path(bundle, cg.path());
+    const auto id = it::unique_id("cgp-frozen-unified");
+    auto r = ocirun({"run", "--detach", "--bundle", bundle.path().string(), id}, {.timeout = 20s});
+    EXPECT_FALSE(r.timed_out) << r.describe();
+    EXPECT_EQ(r.exit_code, 1) << r.describe();
+    EXPECT_TRUE(has_log_line(r.err, "error", "ocirun run failed: container's cgroup unexpectedly frozen")) << r.describe();
+    EXPECT_EQ(it::leftovers(ocirun, id, bundle), std::vector<std::string>{});
+    EXPECT_EQ(cg.left(), std::vector<std::string>{cg.dir("unified").string()});
+    EXPECT_EQ(read_trimmed(cg.dir("unified") / "cgroup.freeze"), "1");
+}
+
 // ---------------------------------------------------------------- item 6: no cgroup driver
 // A copy of the binary outside the build tree (so its exe-relative plugin dir does not exist)
 // with OCIRUN_PLUGIN_PATH holding only the seccomp plugin: a bundle with a memory limit and a
