@@ -61,21 +61,28 @@ void remove_cgroup_descendants(const std::string& dir) {
 }
 
 void remove_created_cgroup(const std::vector<std::string>& own, const std::vector<std::string>& created) {
+    auto is_own = [&](const std::string& dir) { return std::find(own.begin(), own.end(), dir) != own.end(); };
     std::string failures;
+    auto note = [&](const std::string& what) { failures += (failures.empty() ? "" : "; ") + what; };
     for (const auto& dir : own) {
         if (std::find(created.begin(), created.end(), dir) == created.end()) continue;
         try {
             remove_cgroup_descendants(dir);
         } catch (const Error& e) {
-            failures += (failures.empty() ? "" : "; ") + std::string(e.what());
+            note(e.what());
         }
     }
-    try {
-        remove_cgroup_dirs(created);
-    } catch (const Error& e) {
-        failures += (failures.empty() ? "" : "; ") + std::string(e.what());
+    for (auto it = created.rbegin(); it != created.rend(); ++it) {
+        if (is_own(*it)) {
+            if (int err = remove_one(*it)) note(*it + ": " + std::strerror(err));
+            continue;
+        }
+        // A parent made for this container may hold other containers' cgroups by now (a pod
+        // cgroup): it stays then, and is no failure of this container's delete.
+        if (::rmdir(it->c_str()) != 0 && errno != ENOENT && errno != EBUSY && errno != ENOTEMPTY)
+            note(*it + ": " + std::strerror(errno));
     }
-    if (!failures.empty()) throw Error(failures);
+    if (!failures.empty()) throw Error("remove cgroup directories: " + failures);
 }
 
 }  // namespace ocirun::cgroups

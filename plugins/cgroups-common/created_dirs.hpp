@@ -26,7 +26,8 @@ void remove_cgroup_dirs(const std::vector<std::string>& created);
 void remove_cgroup_descendants(const std::string& dir);
 
 // A container cgroup's destroy(): its own directories (`own`, one per hierarchy) that it
-// created lose their sub-cgroups first, then every created directory goes, innermost first.
+// created lose their sub-cgroups first, then every created directory goes, innermost first;
+// a created parent that other cgroups still use (a pod's, shared with other containers) stays.
 // Pre-existing directories (and whatever is below them) are left alone.
 void remove_created_cgroup(const std::vector<std::string>& own, const std::vector<std::string>& created);
 

@@ -423,6 +423,31 @@ TEST(CgroupParity, CpusetParentWithoutCpusOrMemsIsFilledLikeRunc) {
     }
 }
 
+// Two containers in one pod cgroup that the first one's create made: deleting the first must
+// not fail on the pod directory the second still uses (runc removes only the container's own).
+TEST(CgroupParity, DeleteKeepsAParentCgroupOtherContainersStillUse) {
+    SKIP_UNLESS_V1();
+    SKIP_UNLESS_RUNC();
+    for (const auto& rt : both_runtimes()) {
+        CgroupGuard pod("cgp-shared");
+        it::Bundle first, second;
+        for (auto* b : {&first, &second}) b->set_args({"sleep", "1000"});
+        set_cgroups_path(first, pod.path() + "/a");
+        set_cgroups_path(second, pod.path() + "/b");
+        const auto a = it::unique_id("cgp-shared-a"), b = it::unique_id("cgp-shared-b");
+        ASSERT_EQ(rt({"run", "--detach", "--bundle", first.path().string(), a}, {.timeout = 20s}).exit_code, 0) << rt.name();
+        ASSERT_EQ(rt({"run", "--detach", "--bundle", second.path().string(), b}, {.timeout = 20s}).exit_code, 0) << rt.name();
+        auto d = rt({"delete", "--force", a}, {.timeout = 20s});
+        EXPECT_EQ(d.exit_code, 0) << rt.name() << ": " << d.describe();
+        EXPECT_NE(rt({"state", a}).exit_code, 0) << rt.name() << ": the first container is still there";
+        EXPECT_FALSE(fs::exists(pod.dir("memory") / "a")) << rt.name();
+        EXPECT_TRUE(fs::exists(pod.dir("memory") / "b")) << rt.name();
+        EXPECT_EQ(rt({"delete", "--force", b}, {.timeout = 20s}).exit_code, 0) << rt.name();
+        EXPECT_EQ(it::leftovers(rt, a, first), std::vector<std::string>{}) << rt.name();
+        EXPECT_EQ(it::leftovers(rt, b, second), std::vector<std::string>{}) << rt.name();
+    }
+}
+
 // ---------------------------------------------------------------- item 7: update
 // The same `update` flags, one step after another, on a container of each runtime: the same
 // success or failure and the same values in the cgroup files after each step. (Left out: a
