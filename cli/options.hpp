@@ -96,7 +96,7 @@ struct UpdateCommand {
     std::string resources;  // -r FILE or "-" (stdin); other flags are ignored then
     std::optional<std::string> blkio_weight, cpu_period, cpu_quota, cpu_share, cpu_rt_period,
         cpu_rt_runtime, cpuset_cpus, cpuset_mems, memory, memory_reservation, memory_swap,
-        pids_limit, l3_cache_schema, mem_bw_schema;
+        pids_limit, l3_cache_schema, mem_bw_schema, kernel_memory, kernel_memory_tcp;
 };
 
 struct EventsCommand {

@@ -29,6 +29,9 @@ public:
             {"--memory-reservation", &cmd_.memory_reservation, "memory soft limit in bytes"},
             {"--memory-swap", &cmd_.memory_swap, "memory plus swap limit in bytes; -1: unlimited"},
             {"--pids-limit", &cmd_.pids_limit, "maximum number of pids"},
+            // Accepted and ignored with a warning, like runc 1.1 (kernel memory limits are deprecated).
+            {"--kernel-memory", &cmd_.kernel_memory, "kernel memory limit (ignored)"},
+            {"--kernel-memory-tcp", &cmd_.kernel_memory_tcp, "kernel TCP buffer limit (ignored)"},
             {"--l3-cache-schema", &cmd_.l3_cache_schema, "Intel RDT L3 cache schema"},
             {"--mem-bw-schema", &cmd_.mem_bw_schema, "Intel RDT memory bandwidth schema"},
         };

@@ -74,6 +74,8 @@ spec::LinuxResources from_flags(const UpdateCommand& cmd) {
     m.limit = flag_size("memory", cmd.memory);
     m.swap = flag_size("memory-swap", cmd.memory_swap);
     m.reservation = flag_size("memory-reservation", cmd.memory_reservation);
+    m.kernel = flag_size("kernel-memory", cmd.kernel_memory);  // the driver warns and ignores them
+    m.kernelTCP = flag_size("kernel-memory-tcp", cmd.kernel_memory_tcp);
     spec::LinuxCPU c;
     c.period = flag_uint("cpu-period", cmd.cpu_period);
     c.realtimePeriod = flag_uint("cpu-rt-period", cmd.cpu_rt_period);

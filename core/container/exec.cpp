@@ -72,26 +72,53 @@ void kill_and_reap(pid_t pid) {
     }
 }
 
-// --cgroup: move pid into the existing sub-cgroups (relative to the container's own).
-void join_sub_cgroups(pid_t pid, const plugin::Cgroup& cgroup,
-                      const std::map<std::string, std::string>& sub_paths) {
+// --cgroup SUB of a container cgroup DIR: DIR/SUB (a leading "/" is still relative to DIR, as in
+// runc), or nothing when SUB leads out of DIR ("..", "a/../..").
+std::optional<fs::path> sub_cgroup_dir(const std::string& dir, const std::string& sub) {
+    const fs::path base = fs::path(dir).lexically_normal();
+    const fs::path target = (base / fs::path(sub).relative_path()).lexically_normal();
+    const fs::path inside = target.lexically_relative(base);
+    if (inside.empty() || *inside.begin() == "..") return std::nullopt;
+    return target;
+}
+
+// Each controller's container cgroup dir -> the --cgroup sub-path that applies to it.
+std::map<std::string, std::string> sub_cgroup_choices(const std::map<std::string, std::string>& paths,
+                                                       const std::map<std::string, std::string>& sub_paths) {
+    std::map<std::string, std::string> out;
+    for (const auto& [controller, dir] : paths) {
+        auto it = sub_paths.find(controller);
+        if (it == sub_paths.end()) it = sub_paths.find("");
+        if (it != sub_paths.end()) out[dir] = it->second;
+    }
+    return out;
+}
+
+// Before anything is started: every --cgroup path must stay inside the container's cgroup
+// (runc's check and text, which it makes before it starts the process).
+void check_sub_cgroup_paths(const plugin::Cgroup& cgroup, const std::map<std::string, std::string>& sub_paths) {
     const auto paths = cgroup.paths();
     for (const auto& [controller, sub] : sub_paths) {
         if (!controller.empty() && !paths.count(controller))
             throw Error("--cgroup " + controller + ":" + sub + ": the container has no cgroup for controller " +
                         controller);
     }
-    for (const auto& [controller, dir] : paths) {
-        auto it = sub_paths.find(controller);
-        if (it == sub_paths.end()) it = sub_paths.find("");
-        if (it == sub_paths.end()) continue;
-        const fs::path target = (fs::path(dir) / it->second).lexically_normal();
-        if (target.string().rfind(dir, 0) != 0)
-            throw Error("--cgroup " + it->second + ": must stay inside the container's cgroup " + dir);
+    for (const auto& [dir, sub] : sub_cgroup_choices(paths, sub_paths))
+        if (!sub_cgroup_dir(dir, sub))
+            throw Error("unable to create new parent process: " + sub + " is not a sub cgroup path");
+}
+
+// --cgroup: move pid into the existing sub-cgroups (relative to the container's own), which
+// check_sub_cgroup_paths accepted.
+void join_sub_cgroups(pid_t pid, const plugin::Cgroup& cgroup,
+                      const std::map<std::string, std::string>& sub_paths) {
+    for (const auto& [dir, sub] : sub_cgroup_choices(cgroup.paths(), sub_paths)) {
+        const std::optional<fs::path> target = sub_cgroup_dir(dir, sub);
+        if (!target) throw Error("unable to create new parent process: " + sub + " is not a sub cgroup path");
         try {
-            fileio::write_existing(target / "cgroup.procs", std::to_string(pid));
+            fileio::write_existing(*target / "cgroup.procs", std::to_string(pid));
         } catch (const Error& e) {
-            throw Error("--cgroup " + it->second + ": " + e.what());
+            throw Error("--cgroup " + sub + ": " + e.what());
         }
     }
 }
@@ -158,6 +185,7 @@ pid_t Container::exec(const ExecOptions& opts) {
     if (plan.lsm) plan.lsm->validate(process, "");
     if (!opts.cgroup_paths.empty() && !cgroup)
         throw Error("--cgroup: container " + st.id + " has no cgroup (no cgroup driver plugin was installed when it was created)");
+    if (!opts.cgroup_paths.empty()) check_sub_cgroup_paths(*cgroup, opts.cgroup_paths);
 
     UniqueFd console;
     if (process.terminal) console = container::open_console_socket(opts.console_socket, opts.console_socket_fd);

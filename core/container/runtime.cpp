@@ -81,7 +81,7 @@ struct CreatePlan {
     std::optional<plugin::CompiledFilter> seccomp;
     plugin::Lsm* lsm = nullptr;
     bool cgroup_namespace = false;
-    plugin::CgroupDriver* cgroup_driver = nullptr;  // null: no driver installed, no cgroup
+    plugin::CgroupDriver* cgroup_driver = nullptr;  // null: no cgroup (see choose_cgroup_driver)
 };
 
 // Points into plan.spec: made where it is used, never stored in the (movable) plan.
@@ -157,6 +157,31 @@ void check_pid_file_dir(const std::string& pid_file) {
     if (!S_ISDIR(st.st_mode)) throw Error("--pid-file " + pid_file + ": " + dir.string() + " is not a directory");
 }
 
+// A container without a cgroup runs with no resource limits and no device cgroup, so a missing
+// driver is an error (naming the plugin file and the dirs searched), unless the runtime config
+// says "cgroupDriver": "none". Rootless containers follow runc's rule instead: without a usable
+// cgroup they run without one.
+plugin::CgroupDriver* choose_cgroup_driver(PluginRegistry& plugins, const plugin::HostContext& host) {
+    if (plugins.config().runs_without_cgroups()) {
+        log::debug("the runtime config sets \"cgroupDriver\": \"none\": the container gets no cgroup");
+        return nullptr;
+    }
+    if (plugin::CgroupDriver* driver = plugins.cgroup_driver_if_available()) return driver;
+    if (host.rootless) {
+        log::debug("no cgroup driver plugin is installed: the rootless container gets no cgroup");
+        return nullptr;
+    }
+    const std::string config_file = RuntimeConfig::default_path().string();
+    try {
+        return &plugins.cgroup_driver("create");  // not installed: throws naming the file and the dirs
+    } catch (const Error& e) {
+        throw Error(std::string(e.what()) +
+                    "; without a cgroup driver the container's resource limits and device rules cannot be "
+                    "applied (to run containers without cgroups, set \"cgroupDriver\": \"none\" in " +
+                    config_file + ")");
+    }
+}
+
 CreatePlan plan_create(const CreateOptions& opts, PluginRegistry& plugins, const plugin::HostContext& host) {
     state::validate_id(opts.id);
     CreatePlan plan;
@@ -218,7 +243,7 @@ CreatePlan plan_create(const CreateOptions& opts, PluginRegistry& plugins, const
     linux_init::warn_unavailable_capabilities(proc);
 
     // The driver's checks (cgroupsPath, resources) run now, not after the state dir exists.
-    if ((plan.cgroup_driver = plugins.cgroup_driver_if_available()))
+    if ((plan.cgroup_driver = choose_cgroup_driver(plugins, host)))
         plan.cgroup_driver->validate(cgroup_config_of(plan, opts.id), host);
     return plan;
 }
@@ -307,6 +332,31 @@ bool is_simple_launch(const CreatePlan& plan) {
     return true;
 }
 
+// A cgroup frozen before the init joins it (by its own freezer state or an ancestor's) would
+// stop the init mid-setup, and create would wait for it forever: refused with runc's text. The
+// directories the driver made go; a pre-existing frozen cgroup is the caller's and stays frozen.
+void refuse_frozen_cgroup(std::unique_ptr<plugin::Cgroup>& cgroup) {
+    if (!cgroup->frozen()) return;
+    try {
+        cgroup->destroy();
+    } catch (const std::exception& e) {
+        log::warn(std::string("cleanup after failed create: ") + e.what());
+    }
+    cgroup.reset();
+    throw Error("container's cgroup unexpectedly frozen");
+}
+
+// runc warns (and goes on) when the cgroup it is given already holds processes.
+void warn_if_cgroup_not_empty(const plugin::Cgroup& cgroup) {
+    std::size_t found = 0;
+    try {
+        found = cgroup.pids().size();
+    } catch (const std::exception&) {
+        return;  // only a warning: an unreadable list is not worth failing the create
+    }
+    if (found != 0) log::warn("container's cgroup is not empty: " + std::to_string(found) + " process(es) found");
+}
+
 }  // namespace
 
 Container Runtime::create(const CreateOptions& opts) {
@@ -343,6 +393,8 @@ Container Runtime::create(const CreateOptions& opts) {
             const std::string path = plan.spec.linuxSection ? plan.spec.linuxSection->cgroupsPath : "";
             throw Error("create the container's cgroup (config.json: linux.cgroupsPath \"" + path + "\"): " + e.what());
         }
+        refuse_frozen_cgroup(cgroup);
+        warn_if_cgroup_not_empty(*cgroup);
         rollback.set_cgroup(cgroup.get());
         if (log::debug_enabled())  // info() builds strings: only when they are logged
             log::debug("create ", opts.id, ": cgroup created by ", plan.cgroup_driver->info().name);
@@ -353,8 +405,6 @@ Container Runtime::create(const CreateOptions& opts) {
     if (plan.cgroup_driver) {
         if (!deferred_cgroup) create_cgroup();
         driver_name = plan.cgroup_driver->info().name;
-    } else {
-        log::debug("no cgroup driver plugin is installed: container " + opts.id + " gets no cgroup");
     }
 
     // (3) Clone the init and run the handshake; (4), right after clone() (while the init makes

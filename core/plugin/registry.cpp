@@ -156,10 +156,17 @@ std::string PluginRegistry::cgroup_driver_name() const {
 }
 
 plugin::CgroupDriver& PluginRegistry::cgroup_driver(const std::string& needed_by) {
+    if (impl_->config.runs_without_cgroups()) {
+        const std::string by = impl_->config.source.empty() ? std::string("the runtime configuration")
+                                                             : impl_->config.source.string();
+        throw Error("no cgroup driver: cgroups are turned off by " + by + " (\"cgroupDriver\": \"none\")" +
+                    Impl::needed_by_text(needed_by));
+    }
     return as_kind<plugin::CgroupDriver>(impl_->load_named(cgroup_driver_name(), plugin::Kind::CgroupDriver, needed_by));
 }
 
 plugin::CgroupDriver* PluginRegistry::cgroup_driver_if_available() {
+    if (impl_->config.runs_without_cgroups()) return nullptr;
     const std::string name = cgroup_driver_name();
     if (!impl_->is_disabled(name) && !impl_->find(plugin::Kind::CgroupDriver, name)) return nullptr;
     return &cgroup_driver();
@@ -192,5 +199,7 @@ std::vector<std::string> PluginRegistry::loaded_names() const { return impl_->lo
 const plugin::HostContext& PluginRegistry::host() const { return impl_->host; }
 
 const std::vector<fs::path>& PluginRegistry::search_dirs() const { return impl_->dirs; }
+
+const RuntimeConfig& PluginRegistry::config() const { return impl_->config; }
 
 }  // namespace ocirun

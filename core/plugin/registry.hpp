@@ -30,7 +30,11 @@ namespace ocirun {
 struct RuntimeConfig {
     std::string plugin_dir;                    // "pluginDir"
     std::vector<std::string> disabled;         // "disabledPlugins": names
-    std::string cgroup_driver;                 // "cgroupDriver": plugin name or "" (= auto)
+    std::string cgroup_driver;                 // "cgroupDriver": plugin name, "" (= auto) or "none"
+    // "cgroupDriver": "none": the administrator's explicit choice to run containers without a
+    // cgroup (no resource limits, no device cgroup). Anything else needs a driver to create one.
+    static constexpr const char* kNoCgroups = "none";
+    bool runs_without_cgroups() const { return cgroup_driver == kNoCgroups; }
     static RuntimeConfig load();               // from $OCIRUN_CONFIG or /etc/ocirun/ocirun.json
 
     // The file this config was read from (named in errors); empty when built in code or when
@@ -85,8 +89,9 @@ public:
     plugin::Lsm& lsm(const std::string& name, const std::string& needed_by = {});  // "apparmor" | "selinux"
     plugin::Checkpointer& checkpointer(const std::string& needed_by = {});
 
-    // Like cgroup_driver(), but nullptr instead of throwing when no driver is installed
-    // (a driver that is present but broken or disabled still throws).
+    // Like cgroup_driver(), but nullptr instead of throwing when no driver is installed or the
+    // config says "cgroupDriver": "none" (a driver that is present but broken or disabled
+    // still throws). Whether running without one is acceptable is the caller's decision.
     plugin::CgroupDriver* cgroup_driver_if_available();
     // The named plugin, loaded (for reopening a container with its recorded driver).
     plugin::Plugin& load(const std::string& name, plugin::Kind kind, const std::string& needed_by = {});
@@ -99,6 +104,8 @@ public:
     const std::vector<std::filesystem::path>& search_dirs() const;
     // The cgroup-driver name cgroup_driver() would load.
     std::string cgroup_driver_name() const;
+    // The runtime configuration this registry was made from.
+    const RuntimeConfig& config() const;
 
 private:
     struct Impl;

@@ -28,9 +28,9 @@ public:
     virtual bool wants(const spec::LinuxResources& r) const = 0;
     // Checks that need no directory (ranges, supported page sizes). Throws naming the field.
     virtual void validate(const spec::LinuxResources&) const {}
-    // Called on each directory the driver creates in the hierarchy, outermost first, before any
-    // process joins (v1 cpuset: a new cpuset is unusable until cpus and mems are filled in).
-    virtual void prepare_new_dir(const fs::path&) const {}
+    // Called on the container's directory in the hierarchy once it exists, before any process
+    // joins (v1 cpuset: a cpuset is unusable until it and its ancestors have cpus and mems).
+    virtual void prepare_dir(const fs::path&) const {}
     virtual void apply(const fs::path& dir, const spec::LinuxResources& r) const = 0;
     virtual void add_stats(const fs::path&, Stats&) const {}
 };

@@ -1,7 +1,11 @@
 // cpuset: cpuset.cpus and cpuset.mems, the same files on v1 and v2. On v1 a new cpuset
-// directory starts empty and refuses tasks, so every directory the driver creates gets its
-// parent's values first (runc's ensureParent); v2 cpusets inherit effective values. Stats are
+// directory starts empty and refuses tasks, so the container's directory and its ancestors get
+// their parent's values first where they have none (runc's ensureParent); v2 cpusets inherit
+// effective values. Stats are
 // v1's (runc reports no cpuset stats on v2).
+#include <linux/magic.h>
+#include <sys/vfs.h>
+
 #include "cgroup_files.hpp"
 #include "controller.hpp"
 
@@ -22,17 +26,11 @@ public:
         if (!r.cpu->cpus.empty()) parse_cpu_list(r.cpu->cpus, "linux.resources.cpu.cpus");
         if (!r.cpu->mems.empty()) parse_cpu_list(r.cpu->mems, "linux.resources.cpu.mems");
     }
-    void prepare_new_dir(const fs::path& dir) const override {
-        if (!v1_) return;
-        for (const char* file : {"cpuset.cpus", "cpuset.mems"}) {
-            auto own = read_trimmed_if_exists(dir / file);
-            if (own && own->empty()) {
-                auto parent = read_trimmed_if_exists(dir.parent_path() / file);
-                if (parent && !parent->empty()) write_text(dir / file, *parent);
-            }
-        }
+    void prepare_dir(const fs::path& dir) const override {
+        if (v1_) fill_empty_cpusets(dir);
     }
     void apply(const fs::path& dir, const spec::LinuxResources& r) const override {
+        if (v1_) fill_empty_cpusets(dir);  // an update may meet ancestors emptied since create
         if (!r.cpu->cpus.empty()) write_text(dir / "cpuset.cpus", r.cpu->cpus);
         if (!r.cpu->mems.empty()) write_text(dir / "cpuset.mems", r.cpu->mems);
     }
@@ -55,6 +53,26 @@ public:
     }
 
 private:
+    // v1: a cpuset with empty cpus or mems refuses tasks (ENOSPC), and a child's values must be
+    // a subset of its parent's. So, like runc's ensureParent, each empty value of `dir` and of
+    // every ancestor below the hierarchy's root is copied from its parent, top down; pre-existing
+    // ancestors included (a caller's pod cgroup made with mkdir alone has none).
+    static void fill_empty_cpusets(const fs::path& dir) {
+        const fs::path parent = dir.parent_path();
+        if (parent.empty() || parent == dir || !is_cgroup_v1_dir(parent)) return;  // dir is the root
+        fill_empty_cpusets(parent);
+        for (const char* file : {"cpuset.cpus", "cpuset.mems"}) {
+            auto own = read_trimmed_if_exists(dir / file);
+            if (!own || !own->empty()) continue;
+            auto from_parent = read_trimmed_if_exists(parent / file);
+            if (from_parent && !from_parent->empty()) write_text(dir / file, *from_parent);
+        }
+    }
+    static bool is_cgroup_v1_dir(const fs::path& dir) {
+        struct statfs fs {};
+        return ::statfs(dir.c_str(), &fs) == 0 && fs.f_type == CGROUP_SUPER_MAGIC;
+    }
+
     bool v1_;
 };
 

@@ -20,6 +20,17 @@ void make_cgroup_dirs(const fs::path& root, const std::string& relative, std::ve
 // Throws after trying all of them if any could not be removed.
 void remove_cgroup_dirs(const std::vector<std::string>& created);
 
+// rmdir every cgroup below `dir` (not `dir` itself), deepest first: the sub-cgroups a
+// container's processes made inside its own cgroup, which must go before it can. Their
+// processes must be gone. Throws naming what could not be removed.
+void remove_cgroup_descendants(const std::string& dir);
+
+// A container cgroup's destroy(): its own directories (`own`, one per hierarchy) that it
+// created lose their sub-cgroups first, then every created directory goes, innermost first;
+// a created parent that other cgroups still use (a pod's, shared with other containers) stays.
+// Pre-existing directories (and whatever is below them) are left alone.
+void remove_created_cgroup(const std::vector<std::string>& own, const std::vector<std::string>& created);
+
 // Runs `body` (a driver's create steps, which record in `created` what they make); if it throws,
 // removes those directories and rethrows the original error (a failed cleanup is not reported:
 // leftovers are named by the next failure).

@@ -9,14 +9,17 @@ namespace ocirun::cgroups {
 unsigned parse_device_access(const std::string& access) {
     if (access.empty()) return kAllAccess;
     unsigned bits = 0;
+    // Like runc, letters other than r, w, m are ignored ("rwa", seen in runc's own tests and in
+    // configs made for it, means "rw"); only a string without any of them is refused.
     for (char c : access) {
         switch (c) {
             case 'r': bits |= kRead; break;
             case 'w': bits |= kWrite; break;
             case 'm': bits |= kMknod; break;
-            default: throw Error("\"" + access + "\" may only contain r, w, m");
+            default: break;
         }
     }
+    if (bits == 0) throw Error("\"" + access + "\" contains none of r, w, m");
     return bits;
 }
 

@@ -95,6 +95,7 @@ void V1Cgroup::freeze() {
 
 void V1Cgroup::thaw() {
     using namespace std::chrono_literals;
+    thaw_unified();
     write_freezer_state("THAWED");
     const fs::path file = fs::path(dir_of("freezer")) / "freezer.state";
     for (int attempt = 0; attempt < 500; ++attempt) {
@@ -105,10 +106,27 @@ void V1Cgroup::thaw() {
 }
 
 bool V1Cgroup::frozen() const {
+    if (unified_frozen()) return true;
     std::string dir = dir_of("freezer");
     if (dir.empty()) return false;
     auto state = read_trimmed_if_exists(fs::path(dir) / "freezer.state").value_or("");
     return state == "FROZEN" || state == "FREEZING";
+}
+
+// A hybrid host's cgroup2 directory has a freezer of its own (cgroup.freeze, no controller
+// needed): a task in a frozen one stops just as in a frozen v1 freezer cgroup, so it counts as
+// frozen too (a create would otherwise wait forever on an init that joined it).
+bool V1Cgroup::unified_frozen() const {
+    const std::string dir = dir_of("");
+    if (dir.empty() || !fs::exists(fs::path(dir) / "cgroup.events")) return false;
+    return read_flat_keyed(fs::path(dir) / "cgroup.events")["frozen"] == 1;
+}
+
+// Whoever froze the cgroup2 directory, resume and kill need its tasks running again.
+void V1Cgroup::thaw_unified() {
+    const std::string dir = dir_of("");
+    if (!dir.empty() && read_trimmed_if_exists(fs::path(dir) / "cgroup.freeze").value_or("0") != "0")
+        write_text(fs::path(dir) / "cgroup.freeze", "0");
 }
 
 void V1Cgroup::kill_all(int signal) { freeze_signal_thaw(*this, signal, !dir_of("freezer").empty()); }
@@ -128,7 +146,11 @@ int V1Cgroup::open_oom_notifier() {
     return open_v1_oom_eventfd(dir);
 }
 
-void V1Cgroup::destroy() { remove_cgroup_dirs(saved_.created); }
+void V1Cgroup::destroy() {
+    std::vector<std::string> own;
+    for (const auto& [controller, dir] : saved_.paths) own.push_back(dir);
+    remove_created_cgroup(own, saved_.created);
+}
 
 std::string V1Cgroup::save() const { return to_text(saved_); }
 

@@ -34,6 +34,8 @@ private:
     // The directory of `controller`, or "" when the host does not mount it.
     std::string dir_of(const std::string& controller) const;
     void write_freezer_state(const char* state);
+    bool unified_frozen() const;
+    void thaw_unified();
 
     SavedCgroup saved_;
 };

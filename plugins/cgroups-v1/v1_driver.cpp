@@ -116,13 +116,12 @@ private:
 
     static void create_in(const Hierarchy& h, const Placement& placement, SavedCgroup& saved) {
         const std::string relative = h.relative_dir(placement);
-        const size_t first_new = saved.created.size();
         make_cgroup_dirs(h.mount_point, relative, saved.created);
         const fs::path dir = relative.empty() ? fs::path(h.mount_point) : fs::path(h.mount_point) / relative;
-        // Newly made directories must be usable before a process joins (cpuset).
+        // The directory must be usable before a process joins (cpuset).
         for (const auto& controller : all_controllers()) {
             if (std::find(h.controllers.begin(), h.controllers.end(), controller->name()) == h.controllers.end()) continue;
-            for (size_t i = first_new; i < saved.created.size(); ++i) controller->prepare_new_dir(saved.created[i]);
+            controller->prepare_dir(dir);
         }
         if (h.controllers.empty()) {
             saved.paths[""] = dir.string();

@@ -102,7 +102,11 @@ std::string V2Cgroup::stats_json() const {
     return stats_to_json(stats);
 }
 
-void V2Cgroup::destroy() { remove_cgroup_dirs(saved_.created); }
+void V2Cgroup::destroy() {
+    std::vector<std::string> own;
+    for (const auto& [controller, dir] : saved_.paths) own.push_back(dir);
+    remove_created_cgroup(own, saved_.created);
+}
 
 std::string V2Cgroup::save() const { return to_text(saved_); }
 

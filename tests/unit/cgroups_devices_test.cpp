@@ -145,7 +145,10 @@ TEST(CgroupDevices, RefusesHolesInWildcardsAndMalformedRules) {
         EXPECT_NE(std::string(e.what()).find("linux.resources.devices[2]"), std::string::npos) << e.what();
     }
     EXPECT_THROW(cg::container_device_rules({rule(true, "x", 1, 3, "r")}), ocirun::Error);
-    EXPECT_THROW(cg::container_device_rules({rule(true, "c", 1, 3, "rq")}), ocirun::Error);
+    // Like runc, letters other than r, w, m are ignored; an access with none of them is refused.
+    EXPECT_THROW(cg::container_device_rules({rule(true, "c", 1, 3, "q")}), ocirun::Error);
+    EXPECT_EQ(cg::parse_device_access("rwa"), static_cast<unsigned>(cg::kRead | cg::kWrite));
+    EXPECT_EQ(cg::parse_device_access("rq"), static_cast<unsigned>(cg::kRead));
     EXPECT_THROW(cg::container_device_rules({rule(true, "c", -5, 3, "r")}), ocirun::Error);
 }
 

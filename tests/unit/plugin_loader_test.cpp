@@ -233,6 +233,19 @@ TEST_F(PluginLoaderTest, CgroupDriverFollowsHostUnlessConfigOverrides) {
     }
 }
 
+// "cgroupDriver": "none" is the explicit way to run without cgroups: no driver is loaded, and
+// asking for one says why there is none.
+TEST_F(PluginLoaderTest, CgroupDriverNoneMeansNoDriver) {
+    RuntimeConfig c = config_with_dir(fixture_dir("good"));
+    c.cgroup_driver = "none";
+    EXPECT_TRUE(c.runs_without_cgroups());
+    PluginRegistry reg(c, {}, {});
+    EXPECT_EQ(reg.cgroup_driver_if_available(), nullptr);
+    const auto msg = error_of([&] { reg.cgroup_driver("create"); });
+    EXPECT_NE(msg.find("\"cgroupDriver\": \"none\""), std::string::npos) << msg;
+    EXPECT_TRUE(reg.loaded_names().empty());
+}
+
 TEST_F(PluginLoaderTest, LoadingIsLazy) {
     PluginRegistry reg(config_with_dir(fixture_dir("good")), {}, {});
     EXPECT_EQ(reg.discovered().size(), 5u);
