@@ -52,6 +52,20 @@ void send_to_runtime(int fd, SyncMsg msg, const std::string& text) {
     if (n < 0) throw sys_error("sync socket: write");
 }
 
+namespace {
+
+// A record is a 32-bit SyncMsg code followed by its text.
+void decode_record(const char* data, std::size_t size, SyncMsg& msg, std::string& text) {
+    if (size < sizeof(std::uint32_t))
+        throw Error("sync socket: short message (" + std::to_string(size) + " bytes)");
+    std::uint32_t code;
+    std::memcpy(&code, data, sizeof code);
+    msg = static_cast<SyncMsg>(code);
+    text.assign(data + sizeof code, size - sizeof code);
+}
+
+}  // namespace
+
 bool recv_msg(int fd, SyncMsg& msg, std::string& text, int* received_fd) {
     if (received_fd) *received_fd = -1;
     // Learn the message size first (MSG_TRUNC reports a datagram's real length).
@@ -92,12 +106,7 @@ bool recv_msg(int fd, SyncMsg& msg, std::string& text, int* received_fd) {
             }
         }
     }
-    if (static_cast<std::size_t>(n) < sizeof(std::uint32_t))
-        throw Error("sync socket: short message (" + std::to_string(n) + " bytes)");
-    std::uint32_t code;
-    std::memcpy(&code, buf.data(), sizeof code);
-    msg = static_cast<SyncMsg>(code);
-    text.assign(buf.data() + sizeof code, static_cast<std::size_t>(n) - sizeof code);
+    decode_record(buf.data(), static_cast<std::size_t>(n), msg, text);
     return true;
 }
 
@@ -114,12 +123,7 @@ bool read_msg(int fd, SyncMsg& msg, std::string& text) {
     if (n < 0) throw sys_error("sync socket: read");
     if (n == 0) return false;
     if (static_cast<std::size_t>(n) == buf.size()) throw Error("sync socket: message too long");
-    if (static_cast<std::size_t>(n) < sizeof(std::uint32_t))
-        throw Error("sync socket: short message (" + std::to_string(n) + " bytes)");
-    std::uint32_t code;
-    std::memcpy(&code, buf.data(), sizeof code);
-    msg = static_cast<SyncMsg>(code);
-    text.assign(buf.data() + sizeof code, static_cast<std::size_t>(n) - sizeof code);
+    decode_record(buf.data(), static_cast<std::size_t>(n), msg, text);
     return true;
 }
 
