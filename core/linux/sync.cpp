@@ -54,6 +54,12 @@ void send_to_runtime(int fd, SyncMsg msg, const std::string& text) {
 
 namespace {
 
+// Whether a receive should simply be tried again. ECONNRESET: the peer closed its end with a
+// message of ours still unread in its queue (an init that fails right after the runtime sent
+// kCgroupReady). The kernel reports that error once, before the records still queued for us,
+// so the next receive returns the peer's last message (its kError) or EOF.
+bool retry_receive(ssize_t result) { return result < 0 && (errno == EINTR || errno == ECONNRESET); }
+
 // A record is a 32-bit SyncMsg code followed by its text.
 void decode_record(const char* data, std::size_t size, SyncMsg& msg, std::string& text) {
     if (size < sizeof(std::uint32_t))
@@ -73,7 +79,7 @@ bool recv_msg(int fd, SyncMsg& msg, std::string& text, int* received_fd) {
     ssize_t size;
     do {
         size = ::recv(fd, &probe, 1, MSG_PEEK | MSG_TRUNC);
-    } while (size < 0 && errno == EINTR);
+    } while (retry_receive(size));
     if (size < 0) throw sys_error("sync socket: receive");
     if (size == 0) {
         // Seqpacket EOF and an empty datagram look alike; a real message is never empty.
@@ -90,7 +96,7 @@ bool recv_msg(int fd, SyncMsg& msg, std::string& text, int* received_fd) {
     ssize_t n;
     do {
         n = ::recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
-    } while (n < 0 && errno == EINTR);
+    } while (retry_receive(n));
     if (n < 0) throw sys_error("sync socket: receive");
     if (n == 0) return false;
     for (struct cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
@@ -119,7 +125,7 @@ bool read_msg(int fd, SyncMsg& msg, std::string& text) {
     ssize_t n;
     do {
         n = ::read(fd, buf.data(), buf.size());
-    } while (n < 0 && errno == EINTR);
+    } while (retry_receive(n));
     if (n < 0) throw sys_error("sync socket: read");
     if (n == 0) return false;
     if (static_cast<std::size_t>(n) == buf.size()) throw Error("sync socket: message too long");
