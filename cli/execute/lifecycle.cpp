@@ -147,6 +147,7 @@ int execute_kill(const GlobalOptions& g, const KillCommand& cmd) {
 
 int execute_delete(const GlobalOptions& g, const DeleteCommand& cmd) {
     Runtime rt(runtime_options(g));
+    if (cmd.force) rt.remove_abandoned_state();
     std::optional<Container> c;
     try {
         c.emplace(rt.open(cmd.id));
