@@ -540,8 +540,6 @@ Container Runtime::open(const std::string& id) {
     return Container(std::move(rec));
 }
 
-void Runtime::remove_abandoned_state() { impl_->store.remove_abandoned(); }
-
 std::vector<ContainerState> Runtime::list(const UnreadableContainer& unreadable) {
     std::vector<ContainerState> out;
     for (const auto& id : impl_->store.ids()) {

@@ -172,9 +172,6 @@ public:
     Container create(const CreateOptions& opts);
     // Throws Error("container \"ID\" does not exist") (runc's text) for an unknown id.
     Container open(const std::string& id);
-    // Removes the temporary state dirs a runtime killed in the middle of a create or delete
-    // left under the root (`delete --force` does this first).
-    void remove_abandoned_state();
     // Every container whose state can be read. One that cannot (a corrupt or half-written
     // state dir) is left out and reported to `unreadable(id, error)` (default: a warning in the
     // log), so it never hides the others.
