@@ -112,10 +112,11 @@ it::CommandOptions with_fault(const it::Runner& rt, const std::string& fault) {
     return opts;
 }
 
-// The init joins a namespace by path: the cgroup is then made before clone().
+// The init joins a namespace by path (this test's network namespace): the cgroup is then made
+// before clone().
 void join_host_network_namespace(it::Bundle& bundle) {
     for (auto& ns : bundle.config().at("linux").at("namespaces").as_array())
-        if (ns.at("type").as_string() == "network") ns.as_object()["path"] = "/proc/1/ns/net";
+        if (ns.at("type").as_string() == "network") ns.as_object()["path"] = "/proc/" + std::to_string(::getpid()) + "/ns/net";
     bundle.save();
 }
 
