@@ -8,7 +8,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$top/build-test}
-bin="$build/tests/integration/ocirun_integration_tests"
+bin="$build/bin/ocirun_integration_tests"
 [[ -x $bin ]] || { echo "no $bin: build with -DOCIRUN_BUILD_TESTS=ON first (scripts/test.sh)" >&2; exit 2; }
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
