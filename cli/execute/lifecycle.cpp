@@ -9,6 +9,7 @@
 #include "ocirun/ocirun.hpp"
 #include "output/signal_names.hpp"
 #include "spec/spec_json.hpp"
+#include "state/state_store.hpp"
 #include "util/log.hpp"
 #include "util/unique_fd.hpp"
 
@@ -147,6 +148,9 @@ int execute_kill(const GlobalOptions& g, const KillCommand& cmd) {
 
 int execute_delete(const GlobalOptions& g, const DeleteCommand& cmd) {
     Runtime rt(runtime_options(g));
+    // What a runtime SIGKILLed in the middle of a create or delete left under the root (temporary
+    // dirs no id names): removed by any delete --force, also of an id that does not exist.
+    if (cmd.force) state::StateStore(rt.options().root).remove_abandoned();
     std::optional<Container> c;
     try {
         c.emplace(rt.open(cmd.id));

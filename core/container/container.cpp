@@ -22,6 +22,7 @@
 #include "linux/container_init.hpp"
 #include "ocirun/ocirun.hpp"
 #include "spec/spec_json.hpp"
+#include "util/fault.hpp"
 #include "util/file_io.hpp"
 #include "util/log.hpp"
 #include "util/unique_fd.hpp"
@@ -163,6 +164,7 @@ void remove_container(Locked& l, const ContainerRecord& rec) {
         log::warn(std::string("poststop hooks not run: ") + e.what());
     }
     if (l.cgroup) l.cgroup->destroy();
+    fault::point("delete-cgroup-removed");
     l.dir.remove();
     for (const auto& failure : container::run_hooks_collecting_errors(poststop, hook_state(l.st, "stopped", 0)))
         log::warn(failure);
@@ -245,6 +247,7 @@ void release_init(Locked& l, ContainerRecord& rec, UniqueFd& released_fifo) {
     // Non-blocking open: a blocking one would hang forever if the init died meanwhile.
     UniqueFd fd(::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
     if (!fd) throw sys_error("open exec fifo " + fifo.string());
+    fault::point("start-fifo-opened", l.st.init_pid);
     for (;;) {
         pollfd p{fd.get(), POLLIN, 0};
         int r = ::poll(&p, 1, 100);
@@ -261,9 +264,11 @@ void release_init(Locked& l, ContainerRecord& rec, UniqueFd& released_fifo) {
         if (!container::process_is_alive(l.st.init_pid, l.st.init_start_time))
             throw Error("cannot start a container that has stopped");
     }
+    fault::point("start-init-released", l.st.init_pid);
     ::unlink(fifo.c_str());
     l.st.started = true;
     l.dir.save(l.st);
+    fault::point("start-recorded", l.st.init_pid);
     rec.cached = l.st;
     released_fifo = std::move(fd);
 }
@@ -398,6 +403,7 @@ void Container::destroy(bool force) {
                             to_string(l.status));
             kill_everything(l);
     }
+    fault::point("delete-processes-killed");
     remove_container(l, *rec_);
     log::debug("delete ", l.st.id, ": cgroup and state removed");
 }

@@ -19,6 +19,7 @@
 #include "linux/mount_options.hpp"
 #include "linux/seccomp_agent.hpp"
 #include "ocirun/error.hpp"
+#include "util/fault.hpp"
 #include "util/file_io.hpp"
 #include "util/log.hpp"
 #include "util/unique_fd.hpp"
@@ -238,15 +239,19 @@ pid_t launch_init(const LaunchRequest& request) {
     const auto pid = static_cast<pid_t>(rc);
     child_end.reset();  // so that the child's death reads as EOF
     try {
+        fault::point("create-cloned", pid);
         const int exec_fifo_fd = request.prepare_host ? request.prepare_host() : -1;
+        fault::point("create-host-prepared", pid);
         if (request.clone_flags & CLONE_NEWUSER) {
             write_id_maps(pid, request);
             send_bind_sources(pid, parent_end.get(), request);
         }
         if (request.cgroup && !child_joins_cgroup(request)) request.cgroup->add_process(pid);
         linux_init::send_msg(parent_end.get(), linux_init::SyncMsg::kGo, {}, exec_fifo_fd);
+        fault::point("create-go-sent", pid);
         if (request.create_cgroup) {
             const std::string saved = request.create_cgroup()->save();
+            fault::point("create-deferred-cgroup-made", pid);
             try {
                 linux_init::send_msg(parent_end.get(), linux_init::SyncMsg::kCgroupReady, saved);
             } catch (const Error&) {
@@ -254,6 +259,7 @@ pid_t launch_init(const LaunchRequest& request) {
             }
         }
         if (request.while_init_sets_up) request.while_init_sets_up(pid);
+        fault::point("create-waiting-for-init", pid);
 
         for (;;) {
             linux_init::SyncMsg msg{};
@@ -264,6 +270,7 @@ pid_t launch_init(const LaunchRequest& request) {
             UniqueFd received(received_fd);
             switch (msg) {
                 case linux_init::SyncMsg::kReady:
+                    fault::point("create-init-ready", pid);
                     if (request.keep_sync_socket) *request.keep_sync_socket = std::move(parent_end);
                     return pid;
                 case linux_init::SyncMsg::kError:

@@ -31,6 +31,7 @@
 #include "spec/known_names.hpp"
 #include "spec/spec_json.hpp"
 #include "state/state_store.hpp"
+#include "util/fault.hpp"
 #include "util/file_io.hpp"
 #include "util/log.hpp"
 #include "util/unique_fd.hpp"
@@ -396,26 +397,26 @@ Container Runtime::create(const CreateOptions& opts) {
         refuse_frozen_cgroup(cgroup);
         warn_if_cgroup_not_empty(*cgroup);
         rollback.set_cgroup(cgroup.get());
+        fault::point("create-cgroup-made");
         if (log::debug_enabled())  // info() builds strings: only when they are logged
             log::debug("create ", opts.id, ": cgroup created by ", plan.cgroup_driver->info().name);
         return cgroup.get();
     };
     const bool simple_launch = is_simple_launch(plan);
     const bool deferred_cgroup = plan.cgroup_driver && simple_launch;
-    if (plan.cgroup_driver) {
-        if (!deferred_cgroup) create_cgroup();
-        driver_name = plan.cgroup_driver->info().name;
-    }
+    if (plan.cgroup_driver) driver_name = plan.cgroup_driver->info().name;
 
     // (3) Clone the init and run the handshake; (4), right after clone() (while the init makes
     // its namespaces): the state dir, the config copy and the exec fifo (the init blocks on it
     // until start; none when start follows in this process), whose fd goes to the init with kGo.
     fs::path config_copy;
     UniqueFd fifo_path_fd;
-    auto prepare_host = [&]() -> int {
+    std::function<int()> prepare_host = [&]() -> int {
         dir.emplace(impl_->store.create(opts.id));
+        fault::point("create-state-dir-made");
         config_copy = dir->path() / "config.json";
         fileio::write_atomic(config_copy, plan.config_json, false, 0600);
+        fault::point("create-config-copied");
         if (opts.start_after_create) return -1;
         const fs::path fifo = dir->path() / container::kExecFifoName;
         if (::mkfifo(fifo.c_str(), 0622) != 0) throw sys_error("mkfifo " + fifo.string());
@@ -424,6 +425,15 @@ Container Runtime::create(const CreateOptions& opts) {
         if (!fifo_path_fd) throw sys_error("open " + fifo.string());
         return fifo_path_fd.get();
     };
+    // A cgroup needed before clone() comes after the state dir with its config.json copy, so
+    // that whatever kills this process in between, `delete --force ID` finds the dir and, from
+    // the copy's cgroupsPath, the cgroup (a cgroup with no state dir would be found by nobody).
+    if (plan.cgroup_driver && !deferred_cgroup) {
+        const int fifo_fd = prepare_host();
+        prepare_host = [fifo_fd] { return fifo_fd; };
+        create_cgroup();
+    }
+    fault::point("create-before-clone");
     container::LaunchRequest launch;
     launch.init.spec = &plan.spec;
     launch.init.rootfs = plan.rootfs.string();
@@ -462,6 +472,7 @@ Container Runtime::create(const CreateOptions& opts) {
         st.init_pid = pid;
         auto start_time = container::process_start_time(pid);
         if (!start_time) throw Error("container init exited before it was ready");
+        fault::point("create-before-state-json", pid);
         st.init_start_time = *start_time;
         st.bundle = plan.bundle.string();
         st.rootfs = plan.rootfs.string();
@@ -474,6 +485,7 @@ Container Runtime::create(const CreateOptions& opts) {
         st.config_file = config_copy.string();
         st.started = opts.start_after_create;  // saved once: start only sends kStart then
         dir->save(st);
+        fault::point("create-state-json-written", pid);
         log::debug("create ", opts.id, ": state written to ", dir->path().native());
     };
     UniqueFd start_socket;
@@ -497,6 +509,7 @@ Container Runtime::create(const CreateOptions& opts) {
                 throw Error("--pid-file " + opts.pid_file + ": " + e.what());
             }
         }
+        fault::point("create-recorded", pid);
     } catch (...) {
         ::kill(pid, SIGKILL);  // our child: reap it so nothing is left
         int status = 0;

@@ -28,6 +28,7 @@
 #include "linux/init_steps.hpp"
 #include "linux/syscall_filter_install.hpp"
 #include "ocirun/error.hpp"
+#include "util/fault.hpp"
 
 namespace ocirun::linux_init {
 namespace {
@@ -165,6 +166,7 @@ void run_steps(const InitRequest& r) {
         throw sys_error("config.json: linux.namespaces: unshare");
     BindSources bind_sources;
     UniqueFd fifo = above_preserved_fds(wait_for_go(r.sync_fd, bind_sources), r.preserve_fds);
+    fault::point("init-go-received");
     if (!r.deferred_cgroup_driver) {
         if (r.join_cgroup) r.join_cgroup->add_process(0);  // before anything else runs here
         apply_initial_cpu_affinity(process);  // after the join: a cpuset would reset it
@@ -195,6 +197,7 @@ void run_steps(const InitRequest& r) {
         mount_spec_mounts(spec, root.get(), r, bind_sources, join_cgroup);
         bind_sources.clear();
         join_cgroup();
+        fault::point("init-mounts-done");
         const bool setup_dev = !dev_is_bind_mounted(spec);
         if (setup_dev) {
             create_default_devices(root.get(), in_user_ns);
@@ -204,6 +207,7 @@ void run_steps(const InitRequest& r) {
         make_cwd(process, root.get());
         run_create_hooks(r);
         enter_rootfs(spec, root.get(), root_entry(r));
+        fault::point("init-rootfs-entered");
         if (process.terminal) setup_terminal(process, r.console_socket_fd, setup_dev);
     }
     apply_sysctls(spec);
@@ -242,8 +246,10 @@ void run_steps(const InitRequest& r) {
     // Before kReady, as runc does: a failed load still fails `create`, and a listener fd must
     // still reach the runtime over the sync socket.
     if (r.seccomp && filter_after_caps) load_syscall_filter(r);
+    fault::point("init-before-ready");
     send_to_runtime(r.sync_fd, SyncMsg::kReady);
     g_ready_sent = true;
+    fault::point("init-ready-sent");
     UniqueFd released;
     if (fifo) {
         // open + write after the filter, as runc 1.1 (which opens its fifo there as well).

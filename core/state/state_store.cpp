@@ -1,6 +1,7 @@
 #include "state/state_store.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -13,6 +14,7 @@
 
 #include "ocirun/error.hpp"
 #include "state/stored_state_json.hpp"
+#include "util/fault.hpp"
 #include "util/file_io.hpp"
 #include "util/go_json.hpp"
 
@@ -24,6 +26,8 @@ namespace {
 constexpr const char* kLockFile = "lock";
 constexpr const char* kStateFile = "state.json";
 // Temporary names contain '~', which no container id may contain, so listing never shows them.
+// Both carry the pid of the process that made them ("~creating.PID.XXXXXX", "~deleting.PID.N"):
+// one left by a killed runtime is found and removed (remove_abandoned).
 constexpr const char* kCreatingPrefix = "~creating.";
 constexpr const char* kDeletingPrefix = "~deleting.";
 
@@ -67,7 +71,26 @@ std::string unique_suffix() {
 fs::path rename_to_tomb(const fs::path& dir) {
     const fs::path tomb = dir.parent_path() / (kDeletingPrefix + unique_suffix());
     if (::rename(dir.c_str(), tomb.c_str()) != 0) throw sys_error("remove container directory " + dir.string());
+    fault::point("delete-state-dir-renamed");
     return tomb;
+}
+
+// The pid in a temporary name after `prefix` ("PID.rest"), or 0.
+pid_t maker_pid(const std::string& name, const std::string& prefix) {
+    if (name.rfind(prefix, 0) != 0) return 0;
+    const std::size_t end = name.find('.', prefix.size());
+    if (end == std::string::npos || end == prefix.size()) return 0;
+    const std::string digits = name.substr(prefix.size(), end - prefix.size());
+    if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) return 0;
+    return static_cast<pid_t>(std::stol(digits));
+}
+
+// A temporary dir is abandoned when the process that made it is gone and nobody holds its lock
+// (a "~creating." dir is locked by its creator from its first moments; a tomb has no lock).
+bool is_abandoned(const fs::path& dir, pid_t maker) {
+    if (maker <= 0 || ::kill(maker, 0) == 0 || errno != ESRCH) return false;
+    UniqueFd lock(::open((dir / kLockFile).c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW));
+    return !lock || ::flock(lock.get(), LOCK_EX | LOCK_NB) == 0;
 }
 
 }  // namespace
@@ -117,7 +140,7 @@ ContainerDir StateStore::create(const std::string& id) {
 
     // Build the directory with its lock held under a temporary name, then move it into place:
     // nobody can open the container before its creator holds the lock.
-    std::string tmpl = (root_ / (std::string(kCreatingPrefix) + "XXXXXX")).string();
+    std::string tmpl = (root_ / (std::string(kCreatingPrefix) + std::to_string(::getpid()) + ".XXXXXX")).string();
     if (::mkdtemp(tmpl.data()) == nullptr)
         throw sys_error("create container directory in " + root_.string());
     const fs::path tmp(tmpl);
@@ -131,6 +154,7 @@ ContainerDir StateStore::create(const std::string& id) {
         UniqueFd lock(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
         if (!lock) throw sys_error("create " + lock_path.string());
         lock_exclusive(lock.get(), lock_path);
+        fault::point("create-state-dir-locked");
         if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, final_path.c_str(), RENAME_NOREPLACE) != 0) {
             if (errno == EEXIST || errno == ENOTEMPTY) throw already_exists();
             throw sys_error("create container directory " + final_path.string());
@@ -174,6 +198,18 @@ void StateStore::remove_unlocked(const std::string& id) {
     std::error_code ec;
     fs::remove_all(tomb, ec);
     if (ec) throw Error("remove container directory " + tomb.string() + ": " + ec.message());
+}
+
+void StateStore::remove_abandoned() const {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(root_, ec)) {
+        const std::string name = entry.path().filename().string();
+        pid_t maker = maker_pid(name, kCreatingPrefix);
+        if (maker == 0) maker = maker_pid(name, kDeletingPrefix);
+        if (maker == 0 || !is_abandoned(entry.path(), maker)) continue;
+        std::error_code rm_ec;
+        fs::remove_all(entry.path(), rm_ec);  // best effort: a concurrent sweep may race us
+    }
 }
 
 std::vector<std::string> StateStore::ids() const {

@@ -82,6 +82,9 @@ public:
     // Remove ROOT/ID without its lock (a half-made dir whose lock file is missing), for
     // `delete --force`. Nothing to do when it is gone.
     void remove_unlocked(const std::string& id);
+    // Removes the temporary dirs ("~creating.", "~deleting.") that a runtime killed while it
+    // made or removed a container left behind (their maker is gone and nobody holds their lock).
+    void remove_abandoned() const;
     // Ids present under the root, sorted. A missing root is an empty list.
     std::vector<std::string> ids() const;
 

@@ -1,5 +1,6 @@
 list(APPEND OCIRUN_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/boost_json_src.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/fault.cpp
   ${CMAKE_CURRENT_LIST_DIR}/file_io.cpp
   ${CMAKE_CURRENT_LIST_DIR}/go_json.cpp
   ${CMAKE_CURRENT_LIST_DIR}/log.cpp)

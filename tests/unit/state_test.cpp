@@ -1,5 +1,6 @@
 // core/state: id rules, container directories, atomic state.json, locking across processes.
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -340,4 +341,33 @@ TEST(StateStore, RemoveUnlockedRemovesADirWithoutItsLock) {
     store.remove_unlocked("half");
     EXPECT_FALSE(fs::exists(t.root() / "half"));
     store.remove_unlocked("half");  // already gone: nothing to do
+}
+
+// What a runtime SIGKILLed while it built or removed a container dir left: removed once its
+// maker is gone and nobody holds its lock; a live maker's (or a locked) temporary dir stays.
+TEST(StateStore, RemoveAbandonedSweepsOnlyTheTemporaryDirsOfDeadMakers) {
+    TempRoot t;
+    StateStore store(t.root());
+    { auto dir = store.create("kept"); }
+    const pid_t child = ::fork();
+    if (child == 0) ::_exit(0);
+    ::waitpid(child, nullptr, 0);
+    const std::string dead = std::to_string(child);
+    const std::string alive = std::to_string(::getpid());
+    for (const std::string name : {"~creating." + dead + ".a", "~deleting." + dead + ".0",
+                                   "~creating." + alive + ".b", "~creating." + dead + ".locked"})
+        fs::create_directories(t.root() / name / "sub");
+    const int lock = ::open((t.root() / ("~creating." + dead + ".locked") / "lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    ASSERT_GE(lock, 0);
+    // Held as a creator holds it (flock is per open file: remove_abandoned's own open conflicts).
+    ASSERT_EQ(::flock(lock, LOCK_EX), 0);
+    store.remove_abandoned();
+    ::close(lock);
+    EXPECT_FALSE(fs::exists(t.root() / ("~creating." + dead + ".a")));
+    EXPECT_FALSE(fs::exists(t.root() / ("~deleting." + dead + ".0")));
+    EXPECT_TRUE(fs::exists(t.root() / ("~creating." + alive + ".b")));
+    EXPECT_TRUE(fs::exists(t.root() / ("~creating." + dead + ".locked")));
+    EXPECT_TRUE(fs::exists(t.root() / "kept"));
+    store.remove_abandoned();  // the lock is free now
+    EXPECT_FALSE(fs::exists(t.root() / ("~creating." + dead + ".locked")));
 }
