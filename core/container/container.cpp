@@ -48,14 +48,14 @@ public:
 
 Locked lock(ContainerRecord& rec) {
     state::StateStore store(rec.root);
-    if (!fs::exists(store.root() / rec.id)) throw Error("container does not exist");
+    store.require_present(rec.id);
     std::optional<state::ContainerDir> dir;
     state::StoredState st;
     try {
         dir.emplace(store.open(rec.id));
         st = dir->load();
     } catch (const Error& e) {
-        if (!fs::exists(store.root() / rec.id)) throw Error("container does not exist");  // deleted meanwhile
+        store.require_present(rec.id);  // deleted meanwhile
         throw UnreadableState(e.what());
     }
     Locked l{std::move(*dir), std::move(st), nullptr, Status::Stopped};

@@ -148,14 +148,14 @@ void send_listener_to_agent(const ExecPlan& plan, const state::StoredState& st, 
 
 spec::Spec Container::config() const {
     state::StateStore store(rec_->root);
-    if (!fs::exists(store.root() / rec_->id)) throw Error("container does not exist");
+    store.require_present(rec_->id);
     auto dir = store.open(rec_->id);
     return load_stored_config(dir.load());
 }
 
 pid_t Container::exec(const ExecOptions& opts) {
     state::StateStore store(rec_->root);
-    if (!fs::exists(store.root() / rec_->id)) throw Error("container does not exist");
+    store.require_present(rec_->id);
     // Held until the process runs: delete cannot remove the container under us meanwhile.
     std::optional<state::ContainerDir> dir(store.open(rec_->id));
     const state::StoredState st = dir->load();
