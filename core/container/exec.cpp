@@ -18,6 +18,7 @@
 #include "container/container_record.hpp"
 #include "container/init_waiter.hpp"
 #include "container/process_info.hpp"
+#include "container/state_rules.hpp"
 #include "container/status.hpp"
 #include "container/stored_cgroup.hpp"
 #include "container/syscall_filter.hpp"
@@ -163,9 +164,8 @@ pid_t Container::exec(const ExecOptions& opts) {
     auto cgroup = container::open_stored_cgroup(st, *rec_->plugins, rec_->host);
     const Status status = container::derive_status(st, dir->path(), cgroup.get());
     log::debug("exec ", st.id, ": container ", to_string(status));
-    if (status == Status::Stopped) throw Error("cannot exec in a stopped container");
-    if (status == Status::Paused && !opts.ignore_paused)
-        throw Error("cannot exec in a paused container (use --ignore-paused to override)");
+    container::require_allowed(opts.ignore_paused ? container::Operation::ExecIgnorePaused : container::Operation::Exec,
+                               status, st.id);
     // --ignore-paused: the process freezes as soon as it joins the frozen cgroup and waits for
     // `resume`, which needs this lock.
     if (status == Status::Paused) dir.reset();
