@@ -1,5 +1,5 @@
 // ocirun: parse the command line, act on it through libocirun, report failures like runc
-// (an error-level log line, plus the bare message on stderr when the log goes to a file).
+// (execute/failure.hpp: runc's message and exit status).
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -7,16 +7,8 @@
 
 #include "app.hpp"
 #include "execute/execute.hpp"
+#include "execute/failure.hpp"
 #include "util/log.hpp"
-
-namespace {
-
-void report_error(const std::string& message, const ocirun::cli::GlobalOptions& global) {
-    ocirun::log::error(message);
-    if (!global.log.empty() && global.log != "/dev/stderr") std::fprintf(stderr, "%s\n", message.c_str());
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
     using namespace ocirun;
@@ -37,7 +29,7 @@ int main(int argc, char** argv) {
     if (!parsed.invocation) {
         std::fputs(parsed.out.c_str(), stdout);
         std::fputs(parsed.usage.c_str(), stderr);
-        if (!parsed.error_message.empty()) report_error(parsed.error_message, parsed.global);
+        if (!parsed.error_message.empty()) cli::report_failure(parsed.global, parsed.error_message);
         return parsed.exit_code;
     }
     try {
@@ -46,7 +38,8 @@ int main(int argc, char** argv) {
         return status;
     } catch (const std::exception& e) {
         std::fflush(stdout);
-        report_error(e.what(), parsed.global);
-        return 1;
+        const cli::FailureReport failure = cli::failure_report(e, cli::FailedCommand::Any);
+        cli::report_failure(parsed.global, failure.message);
+        return failure.exit_status;
     }
 }

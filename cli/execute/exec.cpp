@@ -10,6 +10,7 @@
 #include "container/console_socket.hpp"
 #include "container/host_terminal.hpp"
 #include "execute/execute.hpp"
+#include "execute/failure.hpp"
 #include "ocirun/ocirun.hpp"
 #include "spec/spec_json.hpp"
 #include "util/file_io.hpp"
@@ -139,17 +140,16 @@ int exec_or_throw(const GlobalOptions& g, const ExecCommand& cmd) {
 
 }  // namespace
 
-// runc reports every failure of exec itself as "exec failed: ..." with exit status 255, so a
-// caller can tell it from the process's own exit status.
+// exec reports its own failures (failure.hpp: runc's "exec failed: ..." and status 255), so a
+// caller can tell them from the process's own exit status.
 int execute_exec(const GlobalOptions& g, const ExecCommand& cmd) {
     try {
         return exec_or_throw(g, cmd);
     } catch (const std::exception& e) {
         std::fflush(stdout);
-        const std::string message = std::string("exec failed: ") + e.what();
-        log::error(message);
-        if (!g.log.empty() && g.log != "/dev/stderr") std::fprintf(stderr, "%s\n", message.c_str());
-        return 255;
+        const FailureReport failure = failure_report(e, FailedCommand::Exec);
+        report_failure(g, failure.message);
+        return failure.exit_status;
     }
 }
 

@@ -5,6 +5,7 @@
 #include "container/console_socket.hpp"
 #include "container/terminal_proxy.hpp"
 #include "execute/execute.hpp"
+#include "execute/failure.hpp"
 #include "execute/socket_activation.hpp"
 #include "ocirun/ocirun.hpp"
 #include "output/signal_names.hpp"
@@ -46,7 +47,8 @@ CreateOptions create_options(const CreateCommand& cmd) {
 
 // runc prefixes create/run failures this way; containerd shows the text as is.
 [[noreturn]] void rethrow_with(const std::string& prefix, const std::exception& e) {
-    throw Error(prefix + e.what());
+    const auto* error = dynamic_cast<const Error*>(&e);
+    throw Error(prefix + e.what(), error ? error->kind() : ErrorKind::Failed);
 }
 
 bool bundle_wants_terminal(const CreateOptions& opts) {
@@ -68,11 +70,6 @@ UniqueFd receive_run_master(container::ForegroundConsole& console, Container& c)
         }
         throw;
     }
-}
-
-// The API reports an unknown id only through its message (runc's "does not exist").
-bool is_does_not_exist(const Error& e) {
-    return std::string(e.what()).find("does not exist") != std::string::npos;
 }
 
 }  // namespace
@@ -156,7 +153,7 @@ int execute_delete(const GlobalOptions& g, const DeleteCommand& cmd) {
         c.emplace(rt.open(cmd.id));
     } catch (const Error& e) {
         // `delete --force` of a container that is already gone succeeds, as in runc.
-        if (cmd.force && is_does_not_exist(e)) return 0;
+        if (cmd.force && is_not_found(e)) return 0;
         throw;
     }
     c->destroy(cmd.force);

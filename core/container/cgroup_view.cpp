@@ -9,7 +9,7 @@ namespace ocirun::container {
 
 CgroupView open_cgroup_view(ContainerRecord& rec) {
     state::StateStore store(rec.root);
-    if (!fs::exists(store.root() / rec.id)) throw Error("container does not exist");
+    store.require_present(rec.id);
     CgroupView v{store.open(rec.id), {}, nullptr, Status::Stopped};
     v.st = v.dir.load();
     rec.cached = v.st;

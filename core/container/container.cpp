@@ -17,6 +17,7 @@
 #include "container/init_waiter.hpp"
 #include "container/terminal_proxy.hpp"
 #include "container/process_info.hpp"
+#include "container/state_rules.hpp"
 #include "container/status.hpp"
 #include "container/stored_cgroup.hpp"
 #include "linux/container_init.hpp"
@@ -49,14 +50,14 @@ public:
 
 Locked lock(ContainerRecord& rec) {
     state::StateStore store(rec.root);
-    if (!fs::exists(store.root() / rec.id)) throw Error("container does not exist");
+    store.require_present(rec.id);
     std::optional<state::ContainerDir> dir;
     state::StoredState st;
     try {
         dir.emplace(store.open(rec.id));
         st = dir->load();
     } catch (const Error& e) {
-        if (!fs::exists(store.root() / rec.id)) throw Error("container does not exist");  // deleted meanwhile
+        store.require_present(rec.id);  // deleted meanwhile
         throw UnreadableState(e.what());
     }
     Locked l{std::move(*dir), std::move(st), nullptr, Status::Stopped};
@@ -237,12 +238,7 @@ bool wait_for_process_exec(int fifo_fd) {
 
 // created -> running: consume the exec fifo (which lets the init go on) and record it.
 void release_init(Locked& l, ContainerRecord& rec, UniqueFd& released_fifo) {
-    switch (l.status) {
-        case Status::Created: break;
-        case Status::Stopped: throw Error("cannot start a container that has stopped");
-        case Status::Paused: throw Error("cannot start a container in the paused state");
-        default: throw Error("cannot start an already running container");
-    }
+    container::require_allowed(container::Operation::Start, l.status, l.st.id);
     const fs::path fifo = l.dir.path() / container::kExecFifoName;
     // Non-blocking open: a blocking one would hang forever if the init died meanwhile.
     UniqueFd fd(::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
@@ -262,7 +258,7 @@ void release_init(Locked& l, ContainerRecord& rec, UniqueFd& released_fifo) {
             throw Error("container init exited before start could release it");
         }
         if (!container::process_is_alive(l.st.init_pid, l.st.init_start_time))
-            throw Error("cannot start a container that has stopped");
+            container::refuse(container::Operation::Start, Status::Stopped, l.st.id);  // died meanwhile
     }
     fault::point("start-init-released", l.st.init_pid);
     ::unlink(fifo.c_str());
@@ -365,17 +361,15 @@ void Container::kill(const KillOptions& opts) {
                " (", to_string(l.status), ")");
     // runc 1.1: --all signals whatever is still in the cgroup, whatever the init's status, and
     // succeeds on a stopped container (signal 0 included); only the init's signal needs it alive.
+    container::require_allowed(opts.all ? container::Operation::KillAll : container::Operation::Kill, l.status, l.st.id);
     if (opts.all && l.cgroup) {
         if (l.status == Status::Stopped && nothing_left_in(*l.cgroup)) return;
         l.cgroup->kill_all(opts.signal);
         return;
     }
-    if (l.status == Status::Stopped) {
-        if (opts.all) return;  // no cgroup, no init: nothing to signal
-        throw Error("container not running");
-    }
+    if (l.status == Status::Stopped) return;  // kill --all without a cgroup or an init: nothing to signal
     if (::kill(l.st.init_pid, opts.signal) != 0) {
-        if (errno == ESRCH) throw Error("container not running");
+        if (errno == ESRCH) container::refuse(container::Operation::Kill, Status::Stopped, l.st.id);  // died meanwhile
         throw sys_error("kill container " + l.st.id + " init " + std::to_string(l.st.init_pid));
     }
 }
@@ -391,18 +385,8 @@ void Container::destroy(bool force) {
     }
     Locked& l = *locked;
     log::debug("delete ", l.st.id, ": ", to_string(l.status), force ? ", forced" : "");
-    switch (l.status) {
-        case Status::Stopped:
-            break;
-        case Status::Created:
-            kill_everything(l);
-            break;
-        default:
-            if (!force)
-                throw Error("cannot delete container " + l.st.id + " that is not stopped: " +
-                            to_string(l.status));
-            kill_everything(l);
-    }
+    container::require_allowed(force ? container::Operation::DeleteForce : container::Operation::Delete, l.status, l.st.id);
+    if (l.status != Status::Stopped) kill_everything(l);  // a created one, or any with --force
     fault::point("delete-processes-killed");
     remove_container(l, *rec_);
     log::debug("delete ", l.st.id, ": cgroup and state removed");
@@ -410,7 +394,7 @@ void Container::destroy(bool force) {
 
 void Container::pause() {
     Locked l = lock(*rec_);
-    if (l.status != Status::Running && l.status != Status::Created) throw Error("container not running");
+    container::require_allowed(container::Operation::Pause, l.status, l.st.id);
     if (!l.cgroup)
         throw Error("cannot pause container " + l.st.id + ": it has no cgroup (no cgroup driver plugin was installed when it was created)");
     l.cgroup->freeze();
@@ -418,12 +402,13 @@ void Container::pause() {
 
 void Container::resume() {
     Locked l = lock(*rec_);
-    if (l.status != Status::Paused) throw Error("container not paused");
+    container::require_allowed(container::Operation::Resume, l.status, l.st.id);
     l.cgroup->thaw();  // Paused implies a cgroup
 }
 
 std::vector<pid_t> Container::processes() const {
     Locked l = lock(*rec_);
+    container::require_allowed(container::Operation::Processes, l.status, l.st.id);
     if (l.cgroup) return l.cgroup->pids();
     if (l.status == Status::Stopped) return {};
     std::vector<pid_t> pids{l.st.init_pid};
@@ -433,7 +418,7 @@ std::vector<pid_t> Container::processes() const {
 
 std::string Container::stats_json() const {
     Locked l = lock(*rec_);
-    if (l.status == Status::Stopped) throw Error("container not running");
+    container::require_allowed(container::Operation::Stats, l.status, l.st.id);
     if (!l.cgroup)
         throw Error("cannot read stats of container " + l.st.id + ": it has no cgroup (no cgroup driver plugin was installed when it was created)");
     return l.cgroup->stats_json();

@@ -18,6 +18,7 @@
 
 #include "container/cgroup_view.hpp"
 #include "container/process_info.hpp"
+#include "container/state_rules.hpp"
 #include "ocirun/ocirun.hpp"
 #include "util/unique_fd.hpp"
 
@@ -70,8 +71,7 @@ void Container::watch_events(std::chrono::milliseconds interval,
     std::optional<unsigned long long> oom_kills;
     {
         container::CgroupView v = container::open_cgroup_view(*rec_);
-        if (v.status == Status::Stopped)
-            throw Error("container with id " + v.st.id + " is not running");  // runc's text
+        container::require_allowed(container::Operation::Events, v.status, v.st.id);
         if (!v.cgroup)
             throw Error("cannot watch events of container " + v.st.id +
                         ": it has no cgroup (no cgroup driver plugin was installed when it was created)");

@@ -18,6 +18,7 @@
 #include "container/container_record.hpp"
 #include "container/init_waiter.hpp"
 #include "container/process_info.hpp"
+#include "container/state_rules.hpp"
 #include "container/status.hpp"
 #include "container/stored_cgroup.hpp"
 #include "container/syscall_filter.hpp"
@@ -148,14 +149,14 @@ void send_listener_to_agent(const ExecPlan& plan, const state::StoredState& st, 
 
 spec::Spec Container::config() const {
     state::StateStore store(rec_->root);
-    if (!fs::exists(store.root() / rec_->id)) throw Error("container does not exist");
+    store.require_present(rec_->id);
     auto dir = store.open(rec_->id);
     return load_stored_config(dir.load());
 }
 
 pid_t Container::exec(const ExecOptions& opts) {
     state::StateStore store(rec_->root);
-    if (!fs::exists(store.root() / rec_->id)) throw Error("container does not exist");
+    store.require_present(rec_->id);
     // Held until the process runs: delete cannot remove the container under us meanwhile.
     std::optional<state::ContainerDir> dir(store.open(rec_->id));
     const state::StoredState st = dir->load();
@@ -163,9 +164,8 @@ pid_t Container::exec(const ExecOptions& opts) {
     auto cgroup = container::open_stored_cgroup(st, *rec_->plugins, rec_->host);
     const Status status = container::derive_status(st, dir->path(), cgroup.get());
     log::debug("exec ", st.id, ": container ", to_string(status));
-    if (status == Status::Stopped) throw Error("cannot exec in a stopped container");
-    if (status == Status::Paused && !opts.ignore_paused)
-        throw Error("cannot exec in a paused container (use --ignore-paused to override)");
+    container::require_allowed(opts.ignore_paused ? container::Operation::ExecIgnorePaused : container::Operation::Exec,
+                               status, st.id);
     // --ignore-paused: the process freezes as soon as it joins the frozen cgroup and waits for
     // `resume`, which needs this lock.
     if (status == Status::Paused) dir.reset();

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "container/cgroup_view.hpp"
+#include "container/state_rules.hpp"
 #include "ocirun/ocirun.hpp"
 #include "spec/spec_json.hpp"
 #include "util/file_io.hpp"
@@ -95,7 +96,7 @@ spec::LinuxResources to_apply(const spec::LinuxResources& merged, const spec::Li
 
 void Container::update(const spec::LinuxResources& changes) {
     container::CgroupView v = container::open_cgroup_view(*rec_);
-    if (v.status == Status::Stopped) throw Error("container not running");  // runc's text
+    container::require_allowed(container::Operation::Update, v.status, v.st.id);
     if (!v.cgroup)
         throw Error("cannot update container " + v.st.id +
                     ": it has no cgroup (no cgroup driver plugin was installed when it was created)");

@@ -529,12 +529,12 @@ Container Runtime::create(const CreateOptions& opts) {
 Container Runtime::open(const std::string& id) {
     if (id.empty()) throw Error("container id cannot be empty");
     state::validate_id(id);
-    if (!fs::exists(impl_->store.root() / id)) throw Error("container does not exist");
+    impl_->store.require_present(id);
     auto rec = impl_->record(id, false);
     try {
         rec->cached = impl_->store.open(id).load();
     } catch (const Error&) {
-        if (!fs::exists(impl_->store.root() / id)) throw Error("container does not exist");
+        impl_->store.require_present(id);  // deleted meanwhile
         // Unreadable state: each operation reports it, and delete --force still removes it.
     }
     return Container(std::move(rec));

@@ -31,12 +31,8 @@ constexpr const char* kStateFile = "state.json";
 constexpr const char* kCreatingPrefix = "~creating.";
 constexpr const char* kDeletingPrefix = "~deleting.";
 
-Error does_not_exist(const std::string& id) {
-    return Error("container \"" + id + "\" does not exist");
-}
-
 // runc's text, word for word (clients match on it); it names no id, the caller gave it.
-Error already_exists() { return Error("container with given ID already exists"); }
+Error already_exists() { return Error("container with given ID already exists", ErrorKind::AlreadyExists); }
 
 // mkdir -p with `mode` for every directory it creates (runc: MkdirAll(root, 0700)).
 void make_dirs(const fs::path& path, mode_t mode) {
@@ -95,6 +91,8 @@ bool is_abandoned(const fs::path& dir, pid_t maker) {
 
 }  // namespace
 
+Error container_not_found() { return Error("container does not exist", ErrorKind::NotFound); }
+
 // ---- ContainerDir --------------------------------------------------------------------------
 
 StoredState ContainerDir::load() const {
@@ -130,6 +128,10 @@ StateStore::StateStore(fs::path root) : root_(std::move(root)) {}
 
 void StateStore::require_absent(const std::string& id) const {
     if (::access((root_ / id).c_str(), F_OK) == 0) throw already_exists();
+}
+
+void StateStore::require_present(const std::string& id) const {
+    if (::access((root_ / id).c_str(), F_OK) != 0) throw container_not_found();
 }
 
 ContainerDir StateStore::create(const std::string& id) {
@@ -173,7 +175,7 @@ ContainerDir StateStore::open(const std::string& id) {
     for (;;) {
         UniqueFd lock(::open(lock_path.c_str(), O_RDWR | O_CLOEXEC));
         if (!lock) {
-            if (errno == ENOENT || errno == ENOTDIR) throw does_not_exist(id);
+            if (errno == ENOENT || errno == ENOTDIR) throw container_not_found();
             throw sys_error("open " + lock_path.string());
         }
         lock_exclusive(lock.get(), lock_path);
@@ -182,7 +184,7 @@ ContainerDir StateStore::open(const std::string& id) {
         struct stat held {}, current {};
         if (::fstat(lock.get(), &held) != 0) throw sys_error("stat " + lock_path.string());
         if (::stat(lock_path.c_str(), &current) != 0) {
-            if (errno == ENOENT || errno == ENOTDIR) throw does_not_exist(id);
+            if (errno == ENOENT || errno == ENOTDIR) throw container_not_found();
             throw sys_error("stat " + lock_path.string());
         }
         if (held.st_dev == current.st_dev && held.st_ino == current.st_ino)

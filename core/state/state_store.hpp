@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "ocirun/error.hpp"
 #include "util/unique_fd.hpp"
 
 namespace ocirun::state {
@@ -23,6 +24,10 @@ namespace ocirun::state {
 void validate_id(const std::string& id);
 // The same rules without throwing (listing skips names that are not container ids).
 bool is_valid_id(const std::string& id) noexcept;
+
+// The one error for an unknown id, kind NotFound, runc's text word for word: "container does
+// not exist" (runc names no id; clients match on it).
+Error container_not_found();
 
 // Everything a later command needs about a container; serialised as ROOT/ID/state.json.
 struct StoredState {
@@ -76,8 +81,11 @@ public:
     ContainerDir create(const std::string& id);
     // Throws the same error as create() when ROOT/ID exists (a cheap early check).
     void require_absent(const std::string& id) const;
-    // Open and lock an existing container, waiting for the lock. Throws `container "ID" does not
-    // exist`, also when the container was removed while we waited.
+    // Throws container_not_found() when ROOT/ID is not there (a cheap early check, and the
+    // re-check after a failed open: was it deleted meanwhile?).
+    void require_present(const std::string& id) const;
+    // Open and lock an existing container, waiting for the lock. Throws container_not_found(),
+    // also when the container was removed while we waited.
     ContainerDir open(const std::string& id);
     // Remove ROOT/ID without its lock (a half-made dir whose lock file is missing), for
     // `delete --force`. Nothing to do when it is gone.

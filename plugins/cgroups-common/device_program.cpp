@@ -71,7 +71,7 @@ std::vector<bpf_insn> compile_device_program(const DeviceRuleSet& rules) {
     // is exact only while they stay below 2^31 (Linux majors are 12 bits, minors 20).
     for (const auto& [key, access] : rules.exceptions())
         if (key.major > 0x7FFFFFFF || key.minor > 0x7FFFFFFF)
-            throw Error("linux.resources.devices: device number " + std::to_string(std::max(key.major, key.minor)) +
+            throw InvalidConfig("linux.resources.devices", "device number " + std::to_string(std::max(key.major, key.minor)) +
                         " is out of range for the cgroup v2 device program");
     std::vector<bpf_insn> prog = {
         load_u32(R2, offsetof(bpf_cgroup_dev_ctx, access_type)),

@@ -36,7 +36,7 @@ namespace {
 std::int64_t rule_number(const std::optional<std::int64_t>& v, const std::string& where, const char* name) {
     if (!v || *v == kAnyDeviceNumber) return kAnyDeviceNumber;
     if (*v < 0 || *v > 0xFFFFFFFFLL)
-        throw Error(where + "." + name + ": " + std::to_string(*v) + " is not a device number (or -1 for any)");
+        throw InvalidConfig(where + "." + name, std::to_string(*v) + " is not a device number (or -1 for any)");
     return *v;
 }
 
@@ -45,12 +45,12 @@ std::int64_t rule_number(const std::optional<std::int64_t>& v, const std::string
 void DeviceRuleSet::apply(const spec::LinuxDeviceCgroup& rule, const std::string& where) {
     const std::string type = rule.type.empty() ? "a" : rule.type;
     if (type != "a" && type != "b" && type != "c")
-        throw Error(where + ".type: \"" + rule.type + "\" is not one of a, b, c");
+        throw InvalidConfig(where + ".type", "\"" + rule.type + "\" is not one of a, b, c");
     unsigned access;
     try {
         access = parse_device_access(rule.access);
     } catch (const Error& e) {
-        throw Error(where + ".access: " + e.what());
+        throw InvalidConfig(where + ".access", e.what());
     }
     DeviceKey key{type[0], rule_number(rule.major, where, "major"), rule_number(rule.minor, where, "minor")};
     if (key.type == 'a') {
@@ -70,7 +70,7 @@ void DeviceRuleSet::apply(const spec::LinuxDeviceCgroup& rule, const std::string
         if (wider == key) continue;
         auto it = exceptions_.find(wider);
         if (it != exceptions_.end() && (it->second & access))
-            throw Error(where + ": cannot " + (rule.allow ? "allow" : "deny") + " " + device_rule_text(rule) +
+            throw InvalidConfig(where, std::string("cannot ") + (rule.allow ? "allow" : "deny") + " " + device_rule_text(rule) +
                         " inside the wildcard exception " + std::string(1, wider.type) + " " +
                         (wider.major < 0 ? "*" : std::to_string(wider.major)) + ":" +
                         (wider.minor < 0 ? "*" : std::to_string(wider.minor)) +

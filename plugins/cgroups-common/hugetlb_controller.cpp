@@ -22,8 +22,8 @@ public:
         for (size_t i = 0; i < r.hugepageLimits.size(); ++i) {
             const auto& size = r.hugepageLimits[i].pageSize;
             if (std::find(sizes.begin(), sizes.end(), size) == sizes.end())
-                throw Error("linux.resources.hugepageLimits[" + std::to_string(i) + "].pageSize: \"" + size +
-                            "\" is not a huge page size of this host");
+                throw InvalidConfig("linux.resources.hugepageLimits[" + std::to_string(i) + "].pageSize",
+                                    "\"" + size + "\" is not a huge page size of this host", ErrorKind::HostUnsupported);
         }
     }
     void apply(const fs::path& dir, const spec::LinuxResources& r) const override {

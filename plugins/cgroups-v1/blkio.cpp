@@ -33,8 +33,8 @@ public:
         const std::string weight_device_file = cfq ? "blkio.weight_device" : "blkio.bfq.weight_device";
         auto need = [&](const std::string& file, const std::string& what) {
             if (!fs::exists(dir / file, ec))
-                throw Error(what + ": the blkio controller of this kernel has no " + file +
-                            " (no CFQ or BFQ I/O scheduler)");
+                throw InvalidConfig(what, "the blkio controller of this kernel has no " + file + " (no CFQ or BFQ I/O scheduler)",
+                                    ErrorKind::HostUnsupported);
         };
         if (b.weight && *b.weight) {
             need(weight_file, "linux.resources.blockIO.weight");

@@ -30,19 +30,19 @@ public:
             // The kernel clamps shares silently; runc reports the clamp as an error.
             std::uint64_t actual = read_u64(dir / "cpu.shares");
             if (actual < *c.shares)
-                throw Error("linux.resources.cpu.shares: the maximum allowed cpu-shares is " + std::to_string(actual));
+                throw InvalidConfig("linux.resources.cpu.shares", "the maximum allowed cpu-shares is " + std::to_string(actual));
             if (actual > *c.shares)
-                throw Error("linux.resources.cpu.shares: the minimum allowed cpu-shares is " + std::to_string(actual));
+                throw InvalidConfig("linux.resources.cpu.shares", "the minimum allowed cpu-shares is " + std::to_string(actual));
         }
         apply_quota_period(dir, c);
         if (c.burst) {
             if (!std::filesystem::exists(dir / "cpu.cfs_burst_us"))
-                throw Error("linux.resources.cpu.burst: this kernel has no cpu.cfs_burst_us");
+                throw InvalidConfig("linux.resources.cpu.burst", "this kernel has no cpu.cfs_burst_us", ErrorKind::HostUnsupported);
             write_text(dir / "cpu.cfs_burst_us", std::to_string(*c.burst));
         }
         if (c.idle) {
             if (!std::filesystem::exists(dir / "cpu.idle"))
-                throw Error("linux.resources.cpu.idle: this kernel has no cpu.idle");
+                throw InvalidConfig("linux.resources.cpu.idle", "this kernel has no cpu.idle", ErrorKind::HostUnsupported);
             write_text(dir / "cpu.idle", std::to_string(*c.idle));
         }
     }

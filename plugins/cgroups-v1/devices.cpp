@@ -31,7 +31,7 @@ public:
         // The kernel ignores some writes silently (a hole in a wildcard rule): check the result.
         const DeviceRuleSet after = DeviceRuleSet::from_devices_list(read_text(dir / "devices.list"));
         if (after.default_allow() != target.default_allow() || (!target.default_allow() && !(after == target)))
-            throw Error("linux.resources.devices: " + (dir / "devices.list").string() +
+            throw InvalidConfig("linux.resources.devices", (dir / "devices.list").string() +
                         " does not match the requested rules after writing them");
     }
 };

@@ -29,7 +29,7 @@ public:
     void validate(const spec::LinuxResources& r) const override {
         if (!r.memory) return;
         if (r.memory->swappiness && *r.memory->swappiness > 100)
-            throw Error("linux.resources.memory.swappiness: invalid value " +
+            throw InvalidConfig("linux.resources.memory.swappiness", "invalid value " +
                         std::to_string(*r.memory->swappiness) + ", valid range is 0-100");
     }
     void apply(const fs::path& dir, const spec::LinuxResources& r) const override {
@@ -63,7 +63,7 @@ private:
             try {
                 write_text(dir / "memory.limit_in_bytes", std::to_string(limit));
             } catch (const Error& e) {
-                throw Error("linux.resources.memory.limit: unable to set memory limit to " +
+                throw InvalidConfig("linux.resources.memory.limit", "unable to set memory limit to " +
                             std::to_string(limit) + " (current usage " +
                             std::to_string(read_u64_or(dir / "memory.usage_in_bytes", 0)) + "): " + e.what());
             }
@@ -71,7 +71,7 @@ private:
         auto set_swap = [&] {
             if (swap == 0) return;
             if (!has_swap_accounting(dir))
-                throw Error("linux.resources.memory.swap: swap accounting is not enabled in this "
+                throw InvalidConfig("linux.resources.memory.swap", "swap accounting is not enabled in this "
                             "kernel (no memory.memsw.limit_in_bytes)");
             write_text(dir / "memory.memsw.limit_in_bytes", std::to_string(swap));
         };

@@ -47,10 +47,10 @@ void V1Cgroup::set_resources(const spec::LinuxResources& r) {
         controller->validate(r);
         try {
             controller->apply(dir, r);
+        } catch (const InvalidConfig&) {
+            throw;  // already names its field
         } catch (const Error& e) {
-            std::string what = e.what();
-            if (what.rfind("linux.", 0) == 0) throw;
-            throw Error(std::string(controller->field()) + ": " + what);
+            throw InvalidConfig(controller->field(), e.what(), e.kind());
         }
     }
 }

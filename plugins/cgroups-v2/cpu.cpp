@@ -24,7 +24,7 @@ public:
     }
     void validate(const spec::LinuxResources& r) const override {
         if (r.cpu && ((r.cpu->realtimeRuntime && *r.cpu->realtimeRuntime) || (r.cpu->realtimePeriod && *r.cpu->realtimePeriod)))
-            throw Error("linux.resources.cpu.realtimeRuntime/realtimePeriod: realtime scheduling is not supported on cgroup v2");
+            throw InvalidConfig("linux.resources.cpu.realtimeRuntime/realtimePeriod", "realtime scheduling is not supported on cgroup v2", ErrorKind::HostUnsupported);
     }
     void apply(const fs::path& dir, const spec::LinuxResources& r) const override {
         const auto& c = *r.cpu;

@@ -39,7 +39,7 @@ public:
             if (bfq) write_text(dir / "io.bfq.weight", std::to_string(*b.weight));
             else if (fs::exists(dir / "io.weight", ec))
                 write_text(dir / "io.weight", "default " + std::to_string(blkio_weight_to_io_weight(*b.weight)));
-            else throw Error("linux.resources.blockIO.weight: neither io.bfq.weight nor io.weight exists");
+            else throw InvalidConfig("linux.resources.blockIO.weight", "neither io.bfq.weight nor io.weight exists", ErrorKind::HostUnsupported);
         }
         for (const auto& wd : b.weightDevice) {
             if (!wd.weight || !*wd.weight) continue;

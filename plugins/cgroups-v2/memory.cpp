@@ -13,9 +13,9 @@ std::int64_t memory_swap_to_v2(std::int64_t swap, std::int64_t limit) {
     if (limit == -1 && swap == 0) return -1;
     if (swap == -1 || swap == 0) return swap;
     if (limit == 0 || limit == -1)
-        throw Error("linux.resources.memory.swap: unable to set swap limit without memory limit");
-    if (limit < 0) throw Error("linux.resources.memory.limit: invalid memory value " + std::to_string(limit));
-    if (swap < limit) throw Error("linux.resources.memory.swap: memory+swap limit should be >= memory limit");
+        throw InvalidConfig("linux.resources.memory.swap", "unable to set swap limit without memory limit");
+    if (limit < 0) throw InvalidConfig("linux.resources.memory.limit", "invalid memory value " + std::to_string(limit));
+    if (swap < limit) throw InvalidConfig("linux.resources.memory.swap", "memory+swap limit should be >= memory limit");
     return swap - limit;
 }
 
@@ -43,7 +43,7 @@ public:
         // Swap first, as runc: lowering memory.max below usage may need swap room.
         if (swap != 0 && fs::exists(dir / "memory.swap.max", ec)) write_text(dir / "memory.swap.max", v2_value(swap));
         else if (swap > 0)
-            throw Error("linux.resources.memory.swap: swap accounting is not enabled (no memory.swap.max)");
+            throw InvalidConfig("linux.resources.memory.swap", "swap accounting is not enabled (no memory.swap.max)", ErrorKind::HostUnsupported);
         if (m.limit && *m.limit != 0) write_text(dir / "memory.max", v2_value(*m.limit));
         if (m.reservation && *m.reservation != 0) write_text(dir / "memory.low", v2_value(*m.reservation));
     }

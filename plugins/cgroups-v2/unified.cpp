@@ -8,7 +8,7 @@ namespace ocirun::cgroups::v2 {
 void validate_unified(const spec::LinuxResources& r) {
     for (const auto& [key, value] : r.unified) {
         if (key.empty() || key.find('/') != std::string::npos || key == "." || key == "..")
-            throw Error("linux.resources.unified: \"" + key + "\" is not a cgroup file name");
+            throw InvalidConfig("linux.resources.unified", "\"" + key + "\" is not a cgroup file name");
     }
 }
 
@@ -17,12 +17,12 @@ void apply_unified(const std::filesystem::path& dir, const spec::LinuxResources&
     for (const auto& [key, value] : r.unified) {
         std::error_code ec;
         if (!std::filesystem::exists(dir / key, ec))
-            throw Error("linux.resources.unified: \"" + key + "\": no such file in " + dir.string() +
+            throw InvalidConfig("linux.resources.unified", "\"" + key + "\": no such file in " + dir.string() +
                         " (controller not enabled or not supported)");
         try {
             write_text(dir / key, value);
         } catch (const Error& e) {
-            throw Error(std::string("linux.resources.unified: \"") + key + "\": " + e.what());
+            throw InvalidConfig("linux.resources.unified", "\"" + key + "\": " + e.what());
         }
     }
 }

@@ -1,7 +1,9 @@
-// ocirun/error.hpp — the one exception type of ocirun and its plugins.
+// ocirun/error.hpp — the exception types of ocirun and its plugins.
 //
 // what() is shown to the user as is, so it must name what was wrong: the bundle field
 // ("config.json: linux.namespaces[2].type: unknown namespace \"foo\""), the flag, or the file.
+// kind() says what category of failure it is, so callers branch on the kind and never on the
+// text: the CLI, for instance, lets `delete --force` of an unknown id succeed on NotFound.
 #pragma once
 
 #include <cerrno>
@@ -16,15 +18,44 @@ namespace ocirun {
 // UBSan's dynamic type checks across the .so boundary).
 #define OCIRUN_EXCEPTION_VISIBLE __attribute__((visibility("default")))
 
+enum class ErrorKind {
+    Failed,           // anything else: a syscall, a plugin, a file that cannot be read
+    NotFound,         // no container with that id
+    AlreadyExists,    // create of an id that is taken
+    InvalidConfig,    // config.json asks for something invalid; InvalidConfig names the field
+    WrongState,       // the operation is not allowed in the container's status (state_rules.hpp)
+    HostUnsupported,  // valid, but this host (kernel, cgroup setup) cannot do it
+    NotImplemented,   // recognised, but ocirun does not do it yet
+};
+
 class OCIRUN_EXCEPTION_VISIBLE Error : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit Error(const std::string& what, ErrorKind kind = ErrorKind::Failed)
+        : std::runtime_error(what), kind_(kind) {}
+    explicit Error(const char* what, ErrorKind kind = ErrorKind::Failed) : std::runtime_error(what), kind_(kind) {}
+    ErrorKind kind() const noexcept { return kind_; }
+
+private:
+    ErrorKind kind_;
 };
 
 // Thrown by a plugin (or the core) for a feature that is recognised but not built yet.
 class OCIRUN_EXCEPTION_VISIBLE NotImplemented : public Error {
 public:
-    using Error::Error;
+    explicit NotImplemented(const std::string& what) : Error(what, ErrorKind::NotImplemented) {}
+};
+
+// A config.json field that cannot be honoured: what() is "JSON_PATH: PROBLEM", e.g.
+// "linux.resources.memory.swap: memory+swap limit should be >= memory limit". The kind is
+// InvalidConfig, or HostUnsupported when the value is fine but this host lacks the feature.
+class OCIRUN_EXCEPTION_VISIBLE InvalidConfig : public Error {
+public:
+    InvalidConfig(const std::string& json_path, const std::string& problem, ErrorKind kind = ErrorKind::InvalidConfig)
+        : Error(json_path + ": " + problem, kind), json_path_(json_path) {}
+    const std::string& json_path() const noexcept { return json_path_; }
+
+private:
+    std::string json_path_;
 };
 
 // "what: strerror(errno)" — for failed syscalls. Reads errno at the call.

@@ -170,7 +170,7 @@ public:
     // Validates the whole bundle before anything is created; on any failure leaves nothing
     // behind (state dir, cgroup, mounts, process).
     Container create(const CreateOptions& opts);
-    // Throws Error("container \"ID\" does not exist") (runc's text) for an unknown id.
+    // Throws an Error of kind NotFound, "container does not exist" (runc's text), for an unknown id.
     Container open(const std::string& id);
     // Every container whose state can be read. One that cannot (a corrupt or half-written
     // state dir) is left out and reported to `unreadable(id, error)` (default: a warning in the
