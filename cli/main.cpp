@@ -8,7 +8,7 @@
 #include "app.hpp"
 #include "execute/execute.hpp"
 #include "execute/failure.hpp"
-#include "util/log.hpp"
+#include "ocirun/log.hpp"
 
 int main(int argc, char** argv) {
     using namespace ocirun;

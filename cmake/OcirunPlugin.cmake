@@ -19,7 +19,7 @@ function(ocirun_add_plugin name)
   if(OCIRUN_STATIC_LIBSTDCXX)
     # The C++ runtime comes from the ocirun binary, which carries and exports its own copy
     # (cli/CMakeLists.txt): no libstdc++.so dependency, so loading a plugin does not load it
-    # (nor libgcc_s: the unwinder is the binary's too). Every C++ runtime symbol is left for the
+    # (nor libgcc_s: libgcc_eh gives each plugin a private copy of the unwinder). Every other C++ runtime symbol is left for the
     # loader to bind to the binary, which keeps every one of them (cmake/plugin_cxx_symbols.cmake).
     target_link_options(${target} PRIVATE -nodefaultlibs)
     target_link_libraries(${target} PRIVATE c gcc gcc_eh)

@@ -7,15 +7,13 @@
 #include <optional>
 #include <string>
 
-#include "container/console_socket.hpp"
-#include "container/host_terminal.hpp"
+#include "ocirun/console.hpp"
 #include "execute/execute.hpp"
 #include "execute/failure.hpp"
 #include "ocirun/ocirun.hpp"
-#include "spec/spec_json.hpp"
-#include "util/file_io.hpp"
-#include "util/log.hpp"
-#include "util/unique_fd.hpp"
+#include "ocirun/spec_json.hpp"
+#include "ocirun/log.hpp"
+#include "ocirun/unique_fd.hpp"
 
 namespace ocirun::cli {
 namespace {
@@ -96,7 +94,7 @@ int exec_or_throw(const GlobalOptions& g, const ExecCommand& cmd) {
     Container c = rt.open(cmd.id);
     ExecOptions opts;
     if (!cmd.process.empty()) {
-        opts.process = spec::parse_process(fileio::read_file(cmd.process), cmd.process);
+        opts.process = spec::load_process_file(cmd.process);
     } else {
         const spec::Spec config = c.config();
         opts.process = process_from_flags(config.process ? *config.process : spec::Process{}, cmd);

@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "ocirun/error.hpp"
-#include "util/log.hpp"
+#include "ocirun/log.hpp"
 
 namespace ocirun::cli {
 

@@ -7,24 +7,21 @@
 #include <iostream>
 
 #include "execute/execute.hpp"
+#include "ocirun/features.hpp"
 #include "ocirun/ocirun.hpp"
 #include "output/table_writer.hpp"
-#include "plugin/registry.hpp"
-#include "spec/spec_json.hpp"
-#include "util/log.hpp"
-#include "util/unique_fd.hpp"
+#include "ocirun/plugins.hpp"
+#include "ocirun/spec_json.hpp"
+#include "ocirun/log.hpp"
+#include "ocirun/unique_fd.hpp"
 
-#if __has_include("spec/features.hpp")
-#include "spec/features.hpp"
-#define OCIRUN_CLI_HAVE_FEATURES 1
-#endif
 
 namespace ocirun::cli {
 namespace {
 
 // runc prints features with four spaces per level where spec uses tabs. A tab inside a JSON
 // string is always escaped, so every literal tab is indentation.
-[[maybe_unused]] std::string indent_with_spaces(const std::string& tabbed) {
+std::string indent_with_spaces(const std::string& tabbed) {
     std::string out;
     for (char c : tabbed) {
         if (c == '\t') out += "    ";
@@ -58,7 +55,6 @@ int execute_spec(const GlobalOptions&, const SpecCommand& cmd) {
 }
 
 int execute_features(const GlobalOptions& g, const FeaturesCommand&) {
-#ifdef OCIRUN_CLI_HAVE_FEATURES
     Runtime rt(runtime_options(g));
     PluginRegistry& registry = rt.plugins();
     // Each usable plugin adds its fragment; one that cannot load simply adds nothing.
@@ -75,10 +71,6 @@ int execute_features(const GlobalOptions& g, const FeaturesCommand&) {
     const std::string tabbed = spec::pretty_print(spec::features_json(fragments));
     std::cout << indent_with_spaces(tabbed) << '\n';
     return 0;
-#else
-    (void)g;
-    throw NotImplemented("ocirun features: not implemented yet (core/spec/features.hpp is missing)");
-#endif
 }
 
 int execute_plugins(const GlobalOptions& g, const PluginsCommand& cmd) {

@@ -18,7 +18,7 @@
 #include "output/container_json.hpp"
 #include "output/go_json.hpp"
 #include "output/table_writer.hpp"
-#include "util/unique_fd.hpp"
+#include "ocirun/unique_fd.hpp"
 
 extern char** environ;
 

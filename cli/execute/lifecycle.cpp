@@ -2,17 +2,15 @@
 #include <optional>
 #include <string>
 
-#include "container/console_socket.hpp"
-#include "container/terminal_proxy.hpp"
+#include "ocirun/console.hpp"
 #include "execute/execute.hpp"
 #include "execute/failure.hpp"
 #include "execute/socket_activation.hpp"
 #include "ocirun/ocirun.hpp"
 #include "output/signal_names.hpp"
-#include "spec/spec_json.hpp"
-#include "state/state_store.hpp"
-#include "util/log.hpp"
-#include "util/unique_fd.hpp"
+#include "ocirun/spec_json.hpp"
+#include "ocirun/log.hpp"
+#include "ocirun/unique_fd.hpp"
 
 namespace ocirun::cli {
 namespace {
@@ -147,7 +145,7 @@ int execute_delete(const GlobalOptions& g, const DeleteCommand& cmd) {
     Runtime rt(runtime_options(g));
     // What a runtime SIGKILLed in the middle of a create or delete left under the root (temporary
     // dirs no id names): removed by any delete --force, also of an id that does not exist.
-    if (cmd.force) state::StateStore(rt.options().root).remove_abandoned();
+    if (cmd.force) rt.remove_abandoned();
     std::optional<Container> c;
     try {
         c.emplace(rt.open(cmd.id));

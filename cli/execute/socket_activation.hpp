@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "ocirun/ocirun.hpp"
-#include "spec/spec_json.hpp"
+#include "ocirun/spec_json.hpp"
 
 namespace ocirun::cli {
 

@@ -13,8 +13,7 @@
 #include "execute/execute.hpp"
 #include "ocirun/ocirun.hpp"
 #include "ram_in_bytes.hpp"
-#include "spec/spec_json.hpp"
-#include "util/file_io.hpp"
+#include "ocirun/spec_json.hpp"
 
 namespace ocirun::cli {
 namespace {
@@ -94,16 +93,14 @@ spec::LinuxResources from_flags(const UpdateCommand& cmd) {
     return r;
 }
 
+spec::LinuxResources read_resources(const std::string& source) {
+    if (source != "-") return spec::load_resources_file(source);
+    const std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+    return spec::parse_resources(text, "standard input");
+}
+
 spec::LinuxResources from_json(const std::string& source) {
-    std::string text;
-    std::string origin = source;
-    if (source == "-") {
-        text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-        origin = "standard input";
-    } else {
-        text = fileio::read_file(source);
-    }
-    const spec::LinuxResources parsed = spec::parse_resources(text, origin);
+    const spec::LinuxResources parsed = read_resources(source);
     spec::LinuxResources r;
     if (parsed.memory) {
         auto& m = r.memory.emplace();

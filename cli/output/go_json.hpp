@@ -2,7 +2,7 @@
 // The escaping lives in the spec module (it also lays out `ocirun spec`); the CLI re-uses it.
 #pragma once
 
-#include "spec/spec_json.hpp"
+#include "ocirun/spec_json.hpp"
 
 namespace ocirun::cli {
 

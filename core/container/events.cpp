@@ -20,6 +20,7 @@
 #include "container/process_info.hpp"
 #include "container/state_rules.hpp"
 #include "ocirun/ocirun.hpp"
+#include "util/go_json.hpp"
 #include "util/unique_fd.hpp"
 
 namespace fs = std::filesystem;
@@ -32,7 +33,7 @@ using Clock = std::chrono::steady_clock;
 std::string event_json(const char* type, const std::string& id, const std::string* data) {
     std::string out = "{\"type\":\"";
     out += type;
-    out += "\",\"id\":" + boost::json::serialize(boost::json::value(id));
+    out += "\",\"id\":" + gojson::quote(id);
     if (data) out += ",\"data\":" + *data;
     return out + "}";
 }

@@ -28,6 +28,7 @@
 #include "linux/exec_process.hpp"
 #include "linux/seccomp_agent.hpp"
 #include "ocirun/ocirun.hpp"
+#include "ocirun_host/sub_cgroup.hpp"
 #include "spec/spec_json.hpp"
 #include "util/file_io.hpp"
 #include "util/log.hpp"
@@ -73,28 +74,6 @@ void kill_and_reap(pid_t pid) {
     }
 }
 
-// --cgroup SUB of a container cgroup DIR: DIR/SUB (a leading "/" is still relative to DIR, as in
-// runc), or nothing when SUB leads out of DIR ("..", "a/../..").
-std::optional<fs::path> sub_cgroup_dir(const std::string& dir, const std::string& sub) {
-    const fs::path base = fs::path(dir).lexically_normal();
-    const fs::path target = (base / fs::path(sub).relative_path()).lexically_normal();
-    const fs::path inside = target.lexically_relative(base);
-    if (inside.empty() || *inside.begin() == "..") return std::nullopt;
-    return target;
-}
-
-// Each controller's container cgroup dir -> the --cgroup sub-path that applies to it.
-std::map<std::string, std::string> sub_cgroup_choices(const std::map<std::string, std::string>& paths,
-                                                       const std::map<std::string, std::string>& sub_paths) {
-    std::map<std::string, std::string> out;
-    for (const auto& [controller, dir] : paths) {
-        auto it = sub_paths.find(controller);
-        if (it == sub_paths.end()) it = sub_paths.find("");
-        if (it != sub_paths.end()) out[dir] = it->second;
-    }
-    return out;
-}
-
 // Before anything is started: every --cgroup path must stay inside the container's cgroup
 // (runc's check and text, which it makes before it starts the process).
 void check_sub_cgroup_paths(const plugin::Cgroup& cgroup, const std::map<std::string, std::string>& sub_paths) {
@@ -104,24 +83,9 @@ void check_sub_cgroup_paths(const plugin::Cgroup& cgroup, const std::map<std::st
             throw Error("--cgroup " + controller + ":" + sub + ": the container has no cgroup for controller " +
                         controller);
     }
-    for (const auto& [dir, sub] : sub_cgroup_choices(paths, sub_paths))
-        if (!sub_cgroup_dir(dir, sub))
+    for (const auto& [dir, sub] : host::sub_cgroup_choices(paths, sub_paths))
+        if (!host::sub_cgroup_dir(dir, sub))
             throw Error("unable to create new parent process: " + sub + " is not a sub cgroup path");
-}
-
-// --cgroup: move pid into the existing sub-cgroups (relative to the container's own), which
-// check_sub_cgroup_paths accepted.
-void join_sub_cgroups(pid_t pid, const plugin::Cgroup& cgroup,
-                      const std::map<std::string, std::string>& sub_paths) {
-    for (const auto& [dir, sub] : sub_cgroup_choices(cgroup.paths(), sub_paths)) {
-        const std::optional<fs::path> target = sub_cgroup_dir(dir, sub);
-        if (!target) throw Error("unable to create new parent process: " + sub + " is not a sub cgroup path");
-        try {
-            fileio::write_existing(*target / "cgroup.procs", std::to_string(pid));
-        } catch (const Error& e) {
-            throw Error("--cgroup " + sub + ": " + e.what());
-        }
-    }
 }
 
 struct ExecPlan {
@@ -227,7 +191,7 @@ pid_t Container::exec(const ExecOptions& opts) {
             switch (msg) {
                 case linux_init::SyncMsg::kExecPid:
                     pid = static_cast<pid_t>(std::stol(text));
-                    if (!opts.cgroup_paths.empty()) join_sub_cgroups(pid, *cgroup, opts.cgroup_paths);
+                    if (!opts.cgroup_paths.empty()) cgroup->add_process_to_sub(pid, opts.cgroup_paths);
                     linux_init::send_msg(parent_end.get(), linux_init::SyncMsg::kGo);
                     break;
                 case linux_init::SyncMsg::kNotifyFd:

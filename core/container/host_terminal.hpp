@@ -8,14 +8,13 @@
 
 #include <optional>
 
+#include "ocirun/console.hpp"  // caller_window_size
+
 namespace ocirun::container {
 
 // The first of stdin, stdout, stderr that is a terminal (like runc: any of them may have been
 // redirected), or -1.
 int caller_terminal_fd();
-
-// The caller's window size, when it has a terminal.
-std::optional<struct winsize> caller_window_size();
 
 // Puts the caller's terminal in raw mode (no echo, no line editing, no signal keys: ^C reaches
 // the container's pty as a byte) and restores the saved mode on destruction, on every path out.

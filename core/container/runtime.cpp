@@ -118,8 +118,8 @@ void check_namespace_paths(const spec::Spec& spec) {
         if (list[i].path.empty()) continue;
         struct stat st{};
         if (::lstat(list[i].path.c_str(), &st) != 0)
-            throw Error("config.json: linux.namespaces[" + std::to_string(i) + "].path: namespace path: lstat " +
-                        list[i].path + ": " + go_errno_text(errno));
+            throw InvalidConfig::in_file("config.json", "linux.namespaces[" + std::to_string(i) + "].path",
+                                         "namespace path: lstat " + list[i].path + ": " + go_errno_text(errno));
     }
 }
 
@@ -144,7 +144,8 @@ void check_rlimits_raisable(const spec::Spec& spec) {
         if (!resource || ::getrlimit(*resource, &now) != 0 || now.rlim_max == RLIM_INFINITY) continue;
         if (rlimits[i].hard > now.rlim_max)
             throw Error("config.json: process.rlimits[" + std::to_string(i) + "] (" + rlimits[i].type +
-                        "): setrlimit: " + std::strerror(EPERM) + " (raising a hard limit needs CAP_SYS_RESOURCE)");
+                            "): setrlimit: " + std::strerror(EPERM) + " (raising a hard limit needs CAP_SYS_RESOURCE)",
+                        ErrorKind::HostUnsupported);
     }
 }
 
@@ -197,9 +198,9 @@ CreatePlan plan_create(const CreateOptions& opts, PluginRegistry& plugins, const
         plan.spec = spec::parse_config(plan.config_json, "config.json");
     }
     spec::validate(plan.spec);
-    if (!plan.spec.process) throw Error("config.json: process: required to create a container");
+    if (!plan.spec.process) throw InvalidConfig::in_file("config.json", "process", "required to create a container");
     if (!plan.spec.root || plan.spec.root->path.empty())
-        throw Error("config.json: root.path: required to create a container");
+        throw InvalidConfig::in_file("config.json", "root.path", "required to create a container");
 
     fs::path root_path = plan.spec.root->path;
     plan.rootfs = (root_path.is_absolute() ? root_path : plan.bundle / root_path).lexically_normal();
@@ -214,7 +215,7 @@ CreatePlan plan_create(const CreateOptions& opts, PluginRegistry& plugins, const
         for (const auto& ns : lx.namespaces) {
             if (!ns.path.empty()) continue;  // joined by the init, not created by clone
             auto flag = spec::namespace_clone_flag(ns.type);
-            if (!flag) throw Error("config.json: linux.namespaces: unknown namespace \"" + ns.type + "\"");
+            if (!flag) throw InvalidConfig::in_file("config.json", "linux.namespaces", "unknown namespace \"" + ns.type + "\"");
             // CLONE_NEWTIME (0x80) sits in clone()'s exit-signal byte; the init unshares it itself
             // (it must write timeOffsets before anything enters the namespace).
             if (*flag == CLONE_NEWTIME) continue;
@@ -228,10 +229,11 @@ CreatePlan plan_create(const CreateOptions& opts, PluginRegistry& plugins, const
         }
         if (lx.seccomp) plan.seccomp = compile_syscall_filter(plugins, *lx.seccomp);
         if (plan.seccomp && plan.seccomp->bpf.size() / kBpfInstructionSize > kMaxFilterInstructions)
-            throw Error("config.json: linux.seccomp: the compiled filter has " +
-                        std::to_string(plan.seccomp->bpf.size() / kBpfInstructionSize) +
-                        " instructions, more than the kernel accepts (" +
-                        std::to_string(kMaxFilterInstructions) + ")");
+            throw InvalidConfig::in_file("config.json", "linux.seccomp",
+                                         "the compiled filter has " +
+                                             std::to_string(plan.seccomp->bpf.size() / kBpfInstructionSize) +
+                                             " instructions, more than the kernel accepts (" +
+                                             std::to_string(kMaxFilterInstructions) + ")");
     }
     check_namespace_paths(plan.spec);
     const spec::Process& proc = *plan.spec.process;
@@ -392,7 +394,8 @@ Container Runtime::create(const CreateOptions& opts) {
             throw;
         } catch (const Error& e) {
             const std::string path = plan.spec.linuxSection ? plan.spec.linuxSection->cgroupsPath : "";
-            throw Error("create the container's cgroup (config.json: linux.cgroupsPath \"" + path + "\"): " + e.what());
+            throw Error("create the container's cgroup (config.json: linux.cgroupsPath \"" + path + "\"): " + e.what(),
+                        e.kind());
         }
         refuse_frozen_cgroup(cgroup);
         warn_if_cgroup_not_empty(*cgroup);

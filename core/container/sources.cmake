@@ -14,6 +14,7 @@ list(APPEND OCIRUN_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/resources_update.cpp
   ${CMAKE_CURRENT_LIST_DIR}/rfc3339.cpp
   ${CMAKE_CURRENT_LIST_DIR}/runtime.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/runtime_maintenance.cpp
   ${CMAKE_CURRENT_LIST_DIR}/state_rules.cpp
   ${CMAKE_CURRENT_LIST_DIR}/status.cpp
   ${CMAKE_CURRENT_LIST_DIR}/stored_cgroup.cpp

@@ -15,7 +15,8 @@
 #include "linux/mount_options.hpp"
 #include "linux/path_in_root.hpp"
 #include "ocirun/error.hpp"
-#include "util/file_io.hpp"
+#include "ocirun_host/mountinfo.hpp"
+#include "ocirun_host/proc.hpp"
 
 namespace ocirun::linux_init {
 namespace {
@@ -43,42 +44,17 @@ std::vector<std::string_view> split(std::string_view line, char sep) {
     }
 }
 
-// Each line of `text`, without its newline.
-template <typename Fn>
-void for_each_line(std::string_view text, Fn fn) {
-    while (!text.empty()) {
-        const std::size_t nl = text.find('\n');
-        fn(text.substr(0, nl));
-        if (nl == std::string_view::npos) return;
-        text.remove_prefix(nl + 1);
-    }
-}
-
 std::vector<Hierarchy> own_hierarchies() {
     std::vector<Hierarchy> out;
-    const std::string text = fileio::read_file("/proc/self/cgroup");
-    for_each_line(text, [&](std::string_view line) {  // "ID:controllers:path"
-        const auto a = line.find(':');
-        const auto b = line.find(':', a == std::string_view::npos ? a : a + 1);
-        if (a == std::string_view::npos || b == std::string_view::npos) return;
-        out.push_back({std::string(line.substr(a + 1, b - a - 1)), std::string(line.substr(b + 1))});
-    });
+    for (const auto& m : host::read_proc_cgroup()) out.push_back({m.controllers_field, m.path});
     return out;
 }
 
 std::vector<HostMount> cgroup_mounts() {
     std::vector<HostMount> out;
-    const std::string text = fileio::read_file("/proc/self/mountinfo");
-    for_each_line(text, [&](std::string_view line) {
-        // ID PARENT DEV ROOT POINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPER
-        const auto f = split(line, ' ');
-        std::size_t dash = 6;
-        while (dash < f.size() && f[dash] != "-") ++dash;
-        if (dash + 3 >= f.size()) return;  // not a mountinfo line
-        const std::string_view fstype = f[dash + 1];
-        if (fstype == "cgroup" || fstype == "cgroup2")
-            out.push_back({std::string(f[4]), std::string(f[3]), "," + std::string(f[dash + 3]) + ",", fstype == "cgroup2"});
-    });
+    for (const auto& m : host::read_mountinfo())
+        if (m.fstype == "cgroup" || m.fstype == "cgroup2")
+            out.push_back({m.mount_point, m.root, "," + m.super_options + ",", m.fstype == "cgroup2"});
     return out;
 }
 

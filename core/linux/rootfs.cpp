@@ -9,8 +9,6 @@
 #include <unistd.h>
 
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "linux/idmapped_mount.hpp"
 #include "linux/init_steps.hpp"
@@ -18,6 +16,7 @@
 #include "linux/path_in_root.hpp"
 #include "linux/tmpfs_copyup.hpp"
 #include "ocirun/error.hpp"
+#include "ocirun_host/mountinfo.hpp"
 #include "spec/known_names.hpp"
 
 namespace ocirun::linux_init {
@@ -34,30 +33,6 @@ std::string clean_destination(const std::string& dest) {
         i = j + 1;
     }
     return out.empty() ? "/" : out;
-}
-
-// The mount point (from /proc/self/mountinfo) that holds `path`, and whether it is shared.
-struct MountOf {
-    std::string mount_point;
-    bool shared = false;
-};
-MountOf mount_holding(const std::string& path) {
-    MountOf best;
-    std::ifstream in("/proc/self/mountinfo");
-    std::string line;
-    while (std::getline(in, line)) {
-        std::istringstream fields(line);
-        std::string id, parent, devno, root, point, opts, optional;
-        fields >> id >> parent >> devno >> root >> point >> opts;
-        bool shared = false;
-        while (fields >> optional && optional != "-")
-            if (optional.rfind("shared:", 0) == 0) shared = true;
-        const bool inside = point == "/" || path == point ||
-                            (path.rfind(point, 0) == 0 && path[point.size()] == '/');
-        // Later lines are mounted on top of earlier ones: keep the last of the longest.
-        if (inside && point.size() >= best.mount_point.size()) best = {point, shared};
-    }
-    return best;
 }
 
 int mount_setattr_fd(int fd, std::uint64_t set, std::uint64_t clr) {
@@ -223,9 +198,9 @@ void make_root_private_enough(const spec::Spec& spec, const std::string& rootfs)
         throw sys_error("config.json: " + field + ": make / " + (spec.linuxSection && !spec.linuxSection->rootfsPropagation.empty() ? spec.linuxSection->rootfsPropagation : "rslave"));
 
     // pivot_root refuses a new root whose parent mount is shared.
-    MountOf parent = mount_holding(rootfs);
-    if (parent.shared && ::mount(nullptr, parent.mount_point.c_str(), nullptr, MS_PRIVATE, nullptr) != 0)
-        throw sys_error("root.path: make the mount holding " + rootfs + " (" + parent.mount_point + ") private");
+    const auto parent = host::mount_holding(host::read_mountinfo(), rootfs);
+    if (parent && parent->shared() && ::mount(nullptr, parent->mount_point.c_str(), nullptr, MS_PRIVATE, nullptr) != 0)
+        throw sys_error("root.path: make the mount holding " + rootfs + " (" + parent->mount_point + ") private");
 }
 
 // The rootfs becomes a mount point of its own, which pivot_root needs (and root.readonly, which

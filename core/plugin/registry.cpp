@@ -7,7 +7,7 @@
 #include <utility>
 
 #include "ocirun/error.hpp"
-#include "plugin/cgroup_mode.hpp"
+#include "ocirun_host/cgroup_mode.hpp"
 #include "plugin/plugin_library.hpp"
 #include "plugin/plugin_search.hpp"
 
@@ -152,7 +152,7 @@ std::vector<PluginEntry> PluginRegistry::inspect_all() {
 
 std::string PluginRegistry::cgroup_driver_name() const {
     if (!impl_->config.cgroup_driver.empty()) return impl_->config.cgroup_driver;
-    return plugin_detail::auto_cgroup_driver_name();
+    return host::cgroup_driver_for(host::cgroup_mode());  // "" on a host without cgroups
 }
 
 plugin::CgroupDriver& PluginRegistry::cgroup_driver(const std::string& needed_by) {
@@ -162,13 +162,16 @@ plugin::CgroupDriver& PluginRegistry::cgroup_driver(const std::string& needed_by
         throw Error("no cgroup driver: cgroups are turned off by " + by + " (\"cgroupDriver\": \"none\")" +
                     Impl::needed_by_text(needed_by));
     }
-    return as_kind<plugin::CgroupDriver>(impl_->load_named(cgroup_driver_name(), plugin::Kind::CgroupDriver, needed_by));
+    const std::string name = cgroup_driver_name();
+    if (name.empty())  // runc refuses such a host too (it cannot statfs the cgroup root)
+        throw Error(std::string(host::kNoCgroupFilesystem) + Impl::needed_by_text(needed_by), ErrorKind::HostUnsupported);
+    return as_kind<plugin::CgroupDriver>(impl_->load_named(name, plugin::Kind::CgroupDriver, needed_by));
 }
 
 plugin::CgroupDriver* PluginRegistry::cgroup_driver_if_available() {
     if (impl_->config.runs_without_cgroups()) return nullptr;
     const std::string name = cgroup_driver_name();
-    if (!impl_->is_disabled(name) && !impl_->find(plugin::Kind::CgroupDriver, name)) return nullptr;
+    if (!name.empty() && !impl_->is_disabled(name) && !impl_->find(plugin::Kind::CgroupDriver, name)) return nullptr;
     return &cgroup_driver();
 }
 

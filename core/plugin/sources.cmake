@@ -3,5 +3,4 @@ list(APPEND OCIRUN_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/runtime_config.cpp
   ${CMAKE_CURRENT_LIST_DIR}/plugin_search.cpp
   ${CMAKE_CURRENT_LIST_DIR}/plugin_library.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/cgroup_mode.cpp
   ${CMAKE_CURRENT_LIST_DIR}/registry.cpp)

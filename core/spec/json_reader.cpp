@@ -27,7 +27,10 @@ Where Where::key(std::string_view map_key) const {
     return Where{origin, path + "[" + json::serialize(json::string_view(map_key.data(), map_key.size())) + "]"};
 }
 
-void Where::fail(const std::string& message) const { throw Error(format_error(origin, path, message)); }
+// Typed: the CLI and the drivers read the field from json_path(), never from the text.
+void Where::fail(const std::string& message) const {
+    throw InvalidConfig::in_file(std::string(origin), path, message);
+}
 
 std::string format_error(std::string_view origin, std::string_view path, const std::string& message) {
     std::string out(origin);
@@ -80,9 +83,9 @@ std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size
 [[noreturn]] void syntax_error(std::string_view text, std::string_view origin, std::size_t offset,
                                const boost::system::error_code& ec) {
     auto [line, column] = line_column(text, offset);
-    throw Error(format_error(origin, {},
-                             "invalid JSON at line " + std::to_string(line) + ", column " +
-                                 std::to_string(column) + ": " + ec.message()));
+    throw InvalidConfig::in_file(std::string(origin), {},
+                                 "invalid JSON at line " + std::to_string(line) + ", column " +
+                                     std::to_string(column) + ": " + ec.message());
 }
 
 bool iequals(std::string_view a, std::string_view b) {

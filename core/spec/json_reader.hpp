@@ -23,7 +23,7 @@ struct Where {
     Where field(std::string_view name) const;
     Where index(std::size_t i) const;
     Where key(std::string_view map_key) const;  // path["key"]
-    [[noreturn]] void fail(const std::string& message) const;
+    [[noreturn]] void fail(const std::string& message) const;  // throws InvalidConfig (origin, path)
 };
 
 // `origin: path: message` (or `origin: message` at the top level).

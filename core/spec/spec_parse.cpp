@@ -434,4 +434,12 @@ LinuxResources parse_resources(std::string_view json_text, std::string_view orig
     return parse_document<LinuxResources>(json_text, origin);
 }
 
+Process load_process_file(const std::filesystem::path& file) {
+    return parse_process(fileio::read_file(file), file.string());
+}
+
+LinuxResources load_resources_file(const std::filesystem::path& file) {
+    return parse_resources(fileio::read_file(file), file.string());
+}
+
 }  // namespace ocirun::spec

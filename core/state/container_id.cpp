@@ -6,6 +6,7 @@
 
 #include "ocirun/error.hpp"
 #include "state/state_store.hpp"
+#include "util/go_json.hpp"
 
 namespace ocirun::state {
 namespace {
@@ -15,25 +16,6 @@ constexpr std::size_t kMaxIdLength = 1024;
 bool allowed_id_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
            c == '_' || c == '+' || c == ',' || c == '-' || c == '.';
-}
-
-// The id as shown in an error: quoted, with unprintable bytes escaped.
-std::string quoted(const std::string& id) {
-    std::string out = "\"";
-    for (unsigned char c : id) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += static_cast<char>(c);
-        } else if (c < 0x20 || c >= 0x7f) {
-            static const char hex[] = "0123456789abcdef";
-            out += "\\x";
-            out += hex[c >> 4];
-            out += hex[c & 0xf];
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out + "\"";
 }
 
 }  // namespace
@@ -52,11 +34,11 @@ void validate_id(const std::string& id) {
         throw Error("invalid container ID format: the id is " + std::to_string(id.size()) +
                     " bytes long, at most " + std::to_string(kMaxIdLength) + " are allowed");
     if (id == "." || id == "..")
-        throw Error("invalid container ID format: " + quoted(id) + " is not allowed as an id");
+        throw Error("invalid container ID format: " + gojson::go_quote(id) + " is not allowed as an id");
     for (char c : id) {
         if (!allowed_id_char(c))
-            throw Error("invalid container ID format: " + quoted(id) + " contains " +
-                        quoted(std::string(1, c)) +
+            throw Error("invalid container ID format: " + gojson::go_quote(id) + " contains " +
+                        gojson::go_quote(std::string(1, c)) +
                         "; allowed are letters, digits and _ + , - .");
     }
 }

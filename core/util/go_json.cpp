@@ -76,48 +76,80 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
     return length;
 }
 
-std::string quote(std::string_view s) {
-    static constexpr char kHex[] = "0123456789abcdef";
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+void append_hex_byte(std::string& out, const char* prefix, unsigned char c) {
+    out += prefix;
+    out += kHex[c >> 4];
+    out += kHex[c & 0xF];
+}
+
+// The one walk over a Go string both quoters share: the quoted text, each ASCII byte, each valid
+// UTF-8 sequence (two to four bytes) and each byte that starts none written by its handler.
+template <typename Ascii, typename Sequence, typename Invalid>
+std::string quote_go_string(std::string_view s, Ascii on_ascii, Sequence on_sequence, Invalid on_invalid) {
     std::string out;
     out.reserve(s.size() + 2);
     out += '"';
     for (std::size_t i = 0; i < s.size();) {
         const auto c = static_cast<unsigned char>(s[i]);
         if (c < 0x80) {
-            switch (c) {
-                case '"': out += "\\\""; break;
-                case '\\': out += "\\\\"; break;
-                case '\n': out += "\\n"; break;
-                case '\r': out += "\\r"; break;
-                case '\t': out += "\\t"; break;
-                default:
-                    if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-                        out += "\\u00";
-                        out += kHex[c >> 4];
-                        out += kHex[c & 0xF];
-                    } else {
-                        out += static_cast<char>(c);
-                    }
-            }
+            on_ascii(out, c);
             ++i;
-            continue;
-        }
-        const std::size_t length = utf8_sequence_length(s, i);
-        if (length == 0) {
-            out += "\\ufffd";  // Go: one replacement character per invalid byte
-            ++i;
-            continue;
-        }
-        const std::string_view sequence = s.substr(i, length);
-        if (sequence == "\xE2\x80\xA8" || sequence == "\xE2\x80\xA9") {
-            out += sequence.back() == '\xA8' ? "\\u2028" : "\\u2029";  // Go escapes them for JavaScript
+        } else if (const std::size_t length = utf8_sequence_length(s, i); length > 0) {
+            on_sequence(out, s.substr(i, length));
+            i += length;
         } else {
-            out += sequence;
+            on_invalid(out, c);
+            ++i;
         }
-        i += length;
     }
     out += '"';
     return out;
+}
+
+// The escapes JSON and Go's %q write alike; false for any other byte.
+bool append_common_escape(std::string& out, unsigned char c) {
+    switch (c) {
+        case '"': out += "\\\""; return true;
+        case '\\': out += "\\\\"; return true;
+        case '\n': out += "\\n"; return true;
+        case '\r': out += "\\r"; return true;
+        case '\t': out += "\\t"; return true;
+        default: return false;
+    }
+}
+
+}  // namespace
+
+std::string quote(std::string_view s) {
+    return quote_go_string(
+        s,
+        [](std::string& out, unsigned char c) {
+            if (append_common_escape(out, c)) return;
+            if (c < 0x20 || c == '<' || c == '>' || c == '&') append_hex_byte(out, "\\u00", c);
+            else out += static_cast<char>(c);
+        },
+        [](std::string& out, std::string_view sequence) {
+            if (sequence == "\xE2\x80\xA8") out += "\\u2028";  // Go escapes them for JavaScript
+            else if (sequence == "\xE2\x80\xA9") out += "\\u2029";
+            else out += sequence;
+        },
+        [](std::string& out, unsigned char) { out += "\\ufffd"; });  // Go: one U+FFFD per invalid byte
+}
+
+std::string go_quote(std::string_view s) {
+    return quote_go_string(
+        s,
+        [](std::string& out, unsigned char c) {
+            if (append_common_escape(out, c)) return;
+            if (c < 0x20 || c == 0x7f) append_hex_byte(out, "\\x", c);
+            else out += static_cast<char>(c);
+        },
+        [](std::string& out, std::string_view sequence) { out += sequence; },
+        [](std::string& out, unsigned char c) { append_hex_byte(out, "\\x", c); });
 }
 
 std::string serialize(const boost::json::value& v) {

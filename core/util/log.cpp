@@ -64,51 +64,14 @@ bool needs_quoting(std::string_view s) {
     return false;
 }
 
-// Go's %q (strconv.Quote) for the bytes we meet in messages: escapes quotes, backslashes,
-// control bytes and bytes of no valid UTF-8 sequence (\xNN); valid multi-byte sequences stay.
-std::string go_quote(std::string_view s) {
-    static const char hex[] = "0123456789abcdef";
-    std::string out = "\"";
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (c >= 0x80) {
-                    if (const std::size_t length = gojson::utf8_sequence_length(s, i); length > 0) {
-                        out += s.substr(i, length);
-                        i += length;
-                        continue;
-                    }
-                }
-                if (c < 0x20 || c >= 0x7f) {
-                    out += "\\x";
-                    out += hex[c >> 4];
-                    out += hex[c & 0xf];
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-        ++i;
-    }
-    return out + "\"";
-}
-
-// logrus's JSON formatter is encoding/json: < > & escaped, invalid UTF-8 as \ufffd.
-std::string json_string(std::string_view s) { return gojson::quote(s); }
-
 std::string format_line(Format format, Level level, std::string_view msg) {
     const std::string time = rfc3339_now();
     if (format == Format::Json) {
-        return "{\"level\":" + json_string(level_name(level)) + ",\"msg\":" + json_string(msg) +
-               ",\"time\":" + json_string(time) + "}\n";
+        return "{\"level\":" + gojson::quote(level_name(level)) + ",\"msg\":" + gojson::quote(msg) +
+               ",\"time\":" + gojson::quote(time) + "}\n";
     }
-    std::string value = needs_quoting(msg) ? go_quote(msg) : std::string(msg);
-    return "time=" + go_quote(time) + " level=" + level_name(level) + " msg=" + value + "\n";
+    std::string value = needs_quoting(msg) ? gojson::go_quote(msg) : std::string(msg);
+    return "time=" + gojson::go_quote(time) + " level=" + level_name(level) + " msg=" + value + "\n";
 }
 
 void write_all(int fd, const std::string& line) {

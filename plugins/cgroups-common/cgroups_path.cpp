@@ -20,8 +20,8 @@ static std::string normalise(const std::string& raw, const std::string& field_va
     while (std::getline(in, part, '/')) {
         if (part.empty() || part == ".") continue;
         if (part == "..")
-            throw Error("config.json: linux.cgroupsPath: \"" + field_value +
-                        "\" must not contain \"..\"");
+            throw InvalidConfig::in_file("config.json", "linux.cgroupsPath",
+                                         "\"" + field_value + "\" must not contain \"..\"");
         parts.push_back(part);
     }
     std::string out;
@@ -35,7 +35,7 @@ Placement resolve_placement(const plugin::CgroupConfig& config, const plugin::Ho
         throw Error("--systemd-cgroup: no systemd cgroup driver installed (linux.cgroupsPath \"" +
                     given + "\" cannot be placed by the cgroupfs drivers)");
     if (looks_like_systemd_form(given))
-        throw Error("config.json: linux.cgroupsPath: \"" + given +
+        throw InvalidConfig::in_file("config.json", "linux.cgroupsPath", "\"" + given +
                     "\" is in the systemd form \"slice:prefix:name\", which needs --systemd-cgroup "
                     "and a systemd cgroup driver; use a cgroupfs path such as \"/mygroup/" +
                     config.container_id + "\"");
@@ -48,7 +48,7 @@ Placement resolve_placement(const plugin::CgroupConfig& config, const plugin::Ho
         placement.path = normalise(given, given);
     }
     if (placement.path.empty() && placement.relative_to_own_cgroup)
-        throw Error("config.json: linux.cgroupsPath: \"" + given + "\" names no cgroup");
+        throw InvalidConfig::in_file("config.json", "linux.cgroupsPath", "\"" + given + "\" names no cgroup");
     return placement;
 }
 

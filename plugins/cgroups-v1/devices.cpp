@@ -7,7 +7,7 @@
 // (the kernel refuses device rules there) like runc.
 #include "cgroup_files.hpp"
 #include "device_rules.hpp"
-#include "host_cgroup_mode.hpp"
+#include "ocirun_host/proc.hpp"
 #include "ocirun/error.hpp"
 #include "v1_controllers.hpp"
 
@@ -23,7 +23,7 @@ public:
     bool wants(const spec::LinuxResources& r) const override { return !r.devices.empty(); }
     void validate(const spec::LinuxResources& r) const override { container_device_rules(r.devices); }
     void apply(const fs::path& dir, const spec::LinuxResources& r) const override {
-        if (running_in_user_namespace()) return;
+        if (host::running_in_user_namespace()) return;
         const DeviceRuleSet target = container_device_rules(r.devices);
         const DeviceRuleSet current = DeviceRuleSet::from_devices_list(read_text(dir / "devices.list"));
         for (const auto& rule : device_transition(current, target))

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <set>
 
-#include "host_cgroup_mode.hpp"
-#include "mountinfo.hpp"
+#include "ocirun_host/cgroup_mode.hpp"
+#include "cgroup_mounts.hpp"
 
 namespace ocirun::cgroups::v1 {
 
@@ -45,7 +45,7 @@ Layout discover_layout() {
     };
     for (auto& mount : read_cgroup_mounts()) {
         if (mount.v2) {
-            if (mount.mount_point == kHybridUnifiedRoot)
+            if (mount.mount_point == host::kHybridUnifiedRoot)
                 layout.unified = Hierarchy{mount.mount_point, mount.root, {}, own_path({})};
             continue;
         }

@@ -6,7 +6,6 @@
 
 #include "cgroup_files.hpp"
 #include "v1_controllers.hpp"
-#include "created_dirs.hpp"
 #include "kill_all.hpp"
 #include "oom_notifier.hpp"
 #include "ocirun/error.hpp"
@@ -145,13 +144,5 @@ int V1Cgroup::open_oom_notifier() {
     if (dir.empty()) return -1;
     return open_v1_oom_eventfd(dir);
 }
-
-void V1Cgroup::destroy() {
-    std::vector<std::string> own;
-    for (const auto& [controller, dir] : saved_.paths) own.push_back(dir);
-    remove_created_cgroup(own, saved_.created);
-}
-
-std::string V1Cgroup::save() const { return to_text(saved_); }
 
 }  // namespace ocirun::cgroups::v1

@@ -2,16 +2,15 @@
 // unified one on hybrid hosts (joined, never given resources, like runc).
 #pragma once
 
-#include "ocirun/plugin.hpp"
-#include "saved_cgroup.hpp"
+#include "cgroupfs_cgroup.hpp"
 
 namespace ocirun::cgroups::v1 {
 
 inline constexpr const char* kDriverName = "cgroups-v1";
 
-class V1Cgroup final : public plugin::Cgroup {
+class V1Cgroup final : public CgroupfsCgroup {
 public:
-    explicit V1Cgroup(SavedCgroup saved) : saved_(std::move(saved)) {}
+    using CgroupfsCgroup::CgroupfsCgroup;
 
     void add_process(pid_t pid) override;
     void set_resources(const spec::LinuxResources& resources) override;
@@ -22,9 +21,6 @@ public:
     void kill_all(int signal) override;
     std::string stats_json() const override;
     int open_oom_notifier() override;
-    void destroy() override;
-    std::string save() const override;
-    std::map<std::string, std::string> paths() const override { return saved_.paths; }
 
     // Enforce `rules` plus the default allowed devices (set_resources only touches devices when
     // the resources name rules, so that an update without them keeps the current ones).
@@ -36,8 +32,6 @@ private:
     void write_freezer_state(const char* state);
     bool unified_frozen() const;
     void thaw_unified();
-
-    SavedCgroup saved_;
 };
 
 }  // namespace ocirun::cgroups::v1

@@ -10,7 +10,7 @@
 #include "created_dirs.hpp"
 #include "driver_features.hpp"
 #include "hierarchies.hpp"
-#include "host_cgroup_mode.hpp"
+#include "ocirun_host/cgroup_mode.hpp"
 #include "ocirun/error.hpp"
 #include "ocirun/plugin.hpp"
 #include "v1_cgroup.hpp"
@@ -26,11 +26,11 @@ public:
     }
 
     std::string unavailable_reason(const plugin::HostContext&) const override {
-        switch (host_cgroup_mode()) {
-            case HostCgroupMode::Legacy:
-            case HostCgroupMode::Hybrid: return {};
-            case HostCgroupMode::Unified: return "this host uses cgroup v2 only (/sys/fs/cgroup is a cgroup2 mount)";
-            case HostCgroupMode::None: return "no cgroup filesystem is mounted at /sys/fs/cgroup";
+        switch (host::cgroup_mode()) {
+            case host::CgroupMode::Legacy:
+            case host::CgroupMode::Hybrid: return {};
+            case host::CgroupMode::Unified: return "this host uses cgroup v2 only (/sys/fs/cgroup is a cgroup2 mount)";
+            case host::CgroupMode::None: return host::kNoCgroupFilesystem;
         }
         return {};
     }
@@ -44,21 +44,24 @@ public:
         if (!config.resources) return;
         const auto& r = *config.resources;
         if (!r.unified.empty())
-            throw Error("config.json: linux.resources.unified requires cgroup v2 (invalid configuration: "
-                        "cannot use unified on cgroup v1)");
+            throw InvalidConfig::in_file("config.json", "linux.resources.unified",
+                                         "requires cgroup v2 (invalid configuration: cannot use unified on cgroup v1)");
         const Layout& layout = host_layout();
         for (const auto& controller : all_controllers()) {
             if (!controller->wants(r)) continue;
             if (!layout.find(controller->name())) {
                 if (std::string(controller->name()) == "devices") continue;  // ignored, like runc
-                throw Error(std::string("config.json: ") + controller->field() + ": cannot set " +
-                            controller->name() + " limit: the " + controller->name() +
-                            " cgroup controller is not mounted on this host");
+                throw InvalidConfig::in_file("config.json", controller->field(),
+                                             std::string("cannot set ") + controller->name() + " limit: the " +
+                                                 controller->name() + " cgroup controller is not mounted on this host",
+                                             ErrorKind::HostUnsupported);
             }
             try {
                 controller->validate(r);
+            } catch (const InvalidConfig& e) {
+                throw InvalidConfig::in_file("config.json", e);
             } catch (const Error& e) {
-                throw Error(std::string("config.json: ") + e.what());
+                throw Error(std::string("config.json: ") + e.what(), e.kind());
             }
         }
     }

@@ -9,12 +9,11 @@
 
 #include "cgroup_files.hpp"
 #include "v2_controllers.hpp"
-#include "created_dirs.hpp"
 #include "kill_all.hpp"
 #include "ocirun/error.hpp"
 #include "device_program.hpp"
 #include "device_program_attach.hpp"
-#include "host_cgroup_mode.hpp"
+#include "ocirun_host/proc.hpp"
 #include "oom_notifier.hpp"
 #include "unified.hpp"
 
@@ -57,7 +56,7 @@ void V2Cgroup::set_devices(const std::vector<spec::LinuxDeviceCgroup>& rules) {
 
 void V2Cgroup::set_device_program(const DeviceRuleSet& rules) {
     // The kernel refuses device programs inside a user namespace; runc skips them there too.
-    if (running_in_user_namespace()) return;
+    if (host::running_in_user_namespace()) return;
     attach_device_program(dir(), compile_device_program(rules));
 }
 
@@ -101,13 +100,5 @@ std::string V2Cgroup::stats_json() const {
             controller->add_stats(dir(), stats);
     return stats_to_json(stats);
 }
-
-void V2Cgroup::destroy() {
-    std::vector<std::string> own;
-    for (const auto& [controller, dir] : saved_.paths) own.push_back(dir);
-    remove_created_cgroup(own, saved_.created);
-}
-
-std::string V2Cgroup::save() const { return to_text(saved_); }
 
 }  // namespace ocirun::cgroups::v2

@@ -1,17 +1,16 @@
 // One container's cgroup on cgroup v2: a single directory.
 #pragma once
 
-#include "ocirun/plugin.hpp"
+#include "cgroupfs_cgroup.hpp"
 #include "device_rules.hpp"
-#include "saved_cgroup.hpp"
 
 namespace ocirun::cgroups::v2 {
 
 inline constexpr const char* kDriverName = "cgroups-v2";
 
-class V2Cgroup final : public plugin::Cgroup {
+class V2Cgroup final : public CgroupfsCgroup {
 public:
-    explicit V2Cgroup(SavedCgroup saved) : saved_(std::move(saved)) {}
+    using CgroupfsCgroup::CgroupfsCgroup;
 
     void add_process(pid_t pid) override;
     void set_resources(const spec::LinuxResources& resources) override;
@@ -22,9 +21,6 @@ public:
     void kill_all(int signal) override;
     std::string stats_json() const override;
     int open_oom_notifier() override;
-    void destroy() override;
-    std::string save() const override;
-    std::map<std::string, std::string> paths() const override { return saved_.paths; }
 
     const std::string& dir() const { return saved_.paths.at(""); }
 
@@ -36,7 +32,6 @@ public:
 private:
     void set_frozen(bool frozen);
     void set_device_program(const DeviceRuleSet& rules);
-    SavedCgroup saved_;
 };
 
 }  // namespace ocirun::cgroups::v2

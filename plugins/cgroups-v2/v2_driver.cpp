@@ -6,8 +6,8 @@
 #include "cgroups_path.hpp"
 #include "v2_controllers.hpp"
 #include "created_dirs.hpp"
-#include "host_cgroup_mode.hpp"
-#include "mountinfo.hpp"
+#include "ocirun_host/cgroup_mode.hpp"
+#include "cgroup_mounts.hpp"
 #include "ocirun/error.hpp"
 #include "ocirun/plugin.hpp"
 #include "device_rules.hpp"
@@ -21,7 +21,7 @@ namespace {
 // The cgroup2 mount: /sys/fs/cgroup on a pure-v2 host, /sys/fs/cgroup/unified on a hybrid one.
 CgroupMount find_cgroup2_mount() {
     for (auto& m : read_cgroup_mounts())
-        if (m.v2 && (m.mount_point == kCgroupRoot || m.mount_point == kHybridUnifiedRoot)) return m;
+        if (m.v2 && (m.mount_point == host::kCgroupRoot || m.mount_point == host::kHybridUnifiedRoot)) return m;
     throw Error("no cgroup2 filesystem is mounted at /sys/fs/cgroup or /sys/fs/cgroup/unified");
 }
 
@@ -45,11 +45,11 @@ public:
     }
 
     std::string unavailable_reason(const plugin::HostContext&) const override {
-        switch (host_cgroup_mode()) {
-            case HostCgroupMode::Unified: return {};
-            case HostCgroupMode::Legacy:
-            case HostCgroupMode::Hybrid: return "this host uses cgroup v1 controllers (/sys/fs/cgroup is not a cgroup2 mount)";
-            case HostCgroupMode::None: return "no cgroup filesystem is mounted at /sys/fs/cgroup";
+        switch (host::cgroup_mode()) {
+            case host::CgroupMode::Unified: return {};
+            case host::CgroupMode::Legacy:
+            case host::CgroupMode::Hybrid: return "this host uses cgroup v1 controllers (/sys/fs/cgroup is not a cgroup2 mount)";
+            case host::CgroupMode::None: return host::kNoCgroupFilesystem;
         }
         return {};
     }
@@ -67,8 +67,10 @@ public:
             validate_unified(r);
             for (const auto& controller : all_controllers())
                 if (controller->wants(r)) controller->validate(r);
+        } catch (const InvalidConfig& e) {
+            throw InvalidConfig::in_file("config.json", e);
         } catch (const Error& e) {
-            throw Error(std::string("config.json: ") + e.what());
+            throw Error(std::string("config.json: ") + e.what(), e.kind());
         }
     }
 

@@ -12,29 +12,19 @@
 namespace ocirun::seccomp_plugin {
 namespace {
 
-void append_json_string(std::string& out, const std::string& s) {
-    out += '"';
-    for (const char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (u < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", u);
-            out += buf;
-        } else {
-            out += c;
-        }
-    }
-    out += '"';
+// A string as <length>:<bytes>: unambiguous whatever bytes it holds, with nothing to escape
+// (the key is compared byte for byte, never parsed).
+void append_string(std::string& out, const std::string& s) {
+    out += std::to_string(s.size());
+    out += ':';
+    out += s;
 }
 
 void append_string_array(std::string& out, const std::vector<std::string>& items) {
     out += '[';
     for (std::size_t i = 0; i < items.size(); ++i) {
         if (i) out += ',';
-        append_json_string(out, items[i]);
+        append_string(out, items[i]);
     }
     out += ']';
 }
@@ -43,9 +33,9 @@ void append_optional(std::string& out, const std::optional<std::uint32_t>& v) {
     out += v ? std::to_string(*v) : std::string("null");
 }
 
-std::string canonical_json(const spec::LinuxSeccomp& s) {
+std::string canonical_text(const spec::LinuxSeccomp& s) {
     std::string out = "{\"defaultAction\":";
-    append_json_string(out, s.defaultAction);
+    append_string(out, s.defaultAction);
     out += ",\"defaultErrnoRet\":";
     append_optional(out, s.defaultErrnoRet);
     out += ",\"architectures\":";
@@ -53,9 +43,9 @@ std::string canonical_json(const spec::LinuxSeccomp& s) {
     out += ",\"flags\":";
     append_string_array(out, s.flags);
     out += ",\"listenerPath\":";
-    append_json_string(out, s.listenerPath);
+    append_string(out, s.listenerPath);
     out += ",\"listenerMetadata\":";
-    append_json_string(out, s.listenerMetadata);
+    append_string(out, s.listenerMetadata);
     out += ",\"syscalls\":[";
     for (std::size_t i = 0; i < s.syscalls.size(); ++i) {
         const auto& rule = s.syscalls[i];
@@ -63,7 +53,7 @@ std::string canonical_json(const spec::LinuxSeccomp& s) {
         out += "{\"names\":";
         append_string_array(out, rule.names);
         out += ",\"action\":";
-        append_json_string(out, rule.action);
+        append_string(out, rule.action);
         out += ",\"errnoRet\":";
         append_optional(out, rule.errnoRet);
         out += ",\"args\":[";
@@ -72,7 +62,7 @@ std::string canonical_json(const spec::LinuxSeccomp& s) {
             if (k) out += ',';
             out += "{\"index\":" + std::to_string(a.index) + ",\"value\":" + std::to_string(a.value) +
                    ",\"valueTwo\":" + std::to_string(a.valueTwo) + ",\"op\":";
-            append_json_string(out, a.op);
+            append_string(out, a.op);
             out += '}';
         }
         out += "]}";
@@ -86,7 +76,7 @@ std::string environment_part() {
     std::string out = "\nabi=" + std::to_string(OCIRUN_PLUGIN_ABI_VERSION);
     Dl_info self{};
     struct stat st {};
-    if (::dladdr(reinterpret_cast<void*>(&canonical_json), &self) != 0 && self.dli_fname &&
+    if (::dladdr(reinterpret_cast<void*>(&canonical_text), &self) != 0 && self.dli_fname &&
         ::stat(self.dli_fname, &st) == 0)
         out += "\nplugin=" + std::to_string(st.st_size) + "@" + std::to_string(st.st_mtim.tv_sec) + "." +
                std::to_string(st.st_mtim.tv_nsec);
@@ -113,7 +103,7 @@ std::uint64_t fnv1a64(const void* data, std::size_t size, std::uint64_t seed) {
 
 std::string filter_cache_key(const spec::LinuxSeccomp& seccomp) {
     static const std::string environment = environment_part();
-    return canonical_json(seccomp) + environment;
+    return canonical_text(seccomp) + environment;
 }
 
 std::string key_hash_hex(const std::string& key) {

@@ -8,7 +8,8 @@
 
 namespace ocirun::seccomp_plugin {
 
-// linux.seccomp as canonical JSON (fixed key order, every field, no whitespace) followed by
+// linux.seccomp as canonical text (JSON-like layout in a fixed key order, every field, strings
+// written <length>:<bytes>) followed by
 // what else decides the output: the plugin ABI, this plugin file (size and mtime: a rebuilt
 // compiler never reuses an older one's output), the libseccomp version, the native
 // architecture and the kernel release (flags are probed on the running kernel).

@@ -7,6 +7,7 @@
 
 #include "execute/failure.hpp"
 #include "ocirun/error.hpp"
+#include "ocirun/spec_json.hpp"
 #include "state/state_store.hpp"
 
 namespace fs = std::filesystem;
@@ -102,4 +103,50 @@ TEST(CliFailure, ExecFailuresAre255WithRuncsPrefixOthersAre1) {
     const cli::FailureReport other = cli::failure_report(e, cli::FailedCommand::Any);
     EXPECT_EQ(other.message, "container does not exist");
     EXPECT_EQ(other.exit_status, 1);
+}
+
+TEST(ErrorKinds, InvalidConfigInAFileNamesFileAndPath) {
+    const InvalidConfig e = InvalidConfig::in_file("config.json", "process.cwd", "Cwd must be an absolute path");
+    EXPECT_STREQ(e.what(), "config.json: process.cwd: Cwd must be an absolute path");
+    EXPECT_EQ(e.json_path(), "process.cwd");
+    EXPECT_EQ(e.kind(), ErrorKind::InvalidConfig);
+    const InvalidConfig whole = InvalidConfig::in_file("config.json", "", "invalid JSON at line 1, column 2: x");
+    EXPECT_STREQ(whole.what(), "config.json: invalid JSON at line 1, column 2: x");
+    // A driver's field error (no file) gets the file prefixed by the core, path and kind kept.
+    const InvalidConfig field("linux.resources.cpu.idle", "no cpu.idle", ErrorKind::HostUnsupported);
+    const InvalidConfig prefixed = InvalidConfig::in_file("config.json", field);
+    EXPECT_STREQ(prefixed.what(), "config.json: linux.resources.cpu.idle: no cpu.idle");
+    EXPECT_EQ(prefixed.json_path(), "linux.resources.cpu.idle");
+    EXPECT_EQ(prefixed.kind(), ErrorKind::HostUnsupported);
+}
+
+// spec::validate and the JSON reader throw InvalidConfig with the field's JSON path: callers
+// read json_path(), never the message.
+TEST(ErrorKinds, SpecValidationIsInvalidConfigWithItsPath) {
+    const auto config = [](const std::string& process) {
+        return R"({"ociVersion":"1.0.2","root":{"path":"rootfs"},"process":)" + process + "}";
+    };
+    auto thrown = [](const std::string& text) -> InvalidConfig {
+        try {
+            spec::validate(spec::parse_config(text, "config.json"), "config.json");
+        } catch (const InvalidConfig& e) {
+            return e;
+        } catch (const std::exception& e) {
+            ADD_FAILURE() << "not an InvalidConfig: " << e.what();
+        }
+        ADD_FAILURE() << "no error for " << text;
+        return InvalidConfig("", "");
+    };
+    const InvalidConfig cwd = thrown(config(R"({"args":["sh"],"cwd":"relative"})"));
+    EXPECT_EQ(cwd.json_path(), "process.cwd");
+    EXPECT_EQ(cwd.kind(), ErrorKind::InvalidConfig);
+    EXPECT_EQ(std::string(cwd.what()).rfind("config.json: process.cwd: ", 0), 0u) << cwd.what();
+    const InvalidConfig rlimit =
+        thrown(config(R"({"args":["sh"],"cwd":"/","rlimits":[{"type":"RLIMIT_BOGUS","hard":1,"soft":1}]})"));
+    EXPECT_EQ(rlimit.json_path(), "process.rlimits[0].type");
+    const InvalidConfig type = thrown(config(R"({"args":["sh"],"cwd":"/","user":{"uid":"x"}})"));
+    EXPECT_EQ(type.json_path(), "process.user.uid");
+    const InvalidConfig syntax = thrown("{");
+    EXPECT_EQ(syntax.json_path(), "");
+    EXPECT_EQ(std::string(syntax.what()).rfind("config.json: invalid JSON", 0), 0u) << syntax.what();
 }

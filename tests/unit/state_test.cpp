@@ -371,3 +371,26 @@ TEST(StateStore, RemoveAbandonedSweepsOnlyTheTemporaryDirsOfDeadMakers) {
     store.remove_abandoned();  // the lock is free now
     EXPECT_FALSE(fs::exists(t.root() / ("~creating." + dead + ".locked")));
 }
+
+// Go's %q (logrus text lines, container-id errors) walks the bytes like quote() but escapes
+// its own way: \xNN for control bytes and invalid UTF-8, valid UTF-8 kept, no HTML escapes.
+TEST(GoJson, GoQuoteIsStrconvQuoteForMessages) {
+    using ocirun::gojson::go_quote;
+    EXPECT_EQ(go_quote("a \"b\" \\ <&>"), "\"a \\\"b\\\" \\\\ <&>\"");
+    EXPECT_EQ(go_quote("l1\nl2\r\t"), "\"l1\\nl2\\r\\t\"");
+    EXPECT_EQ(go_quote(std::string("\x01\x7f", 2)), "\"\\x01\\x7f\"");
+    EXPECT_EQ(go_quote("caf\xc3\xa9"), "\"caf\xc3\xa9\"");  // valid UTF-8 as is
+    EXPECT_EQ(go_quote("k\xfe"), "\"k\\xfe\"");
+    EXPECT_EQ(ocirun::gojson::quote("<&>\n"), "\"\\u003c\\u0026\\u003e\\n\"");  // JSON's escapes differ
+}
+
+// The container-id error quotes the id with Go's %q.
+TEST(ContainerId, InvalidIdIsQuotedLikeGo) {
+    try {
+        ocirun::state::validate_id("a/\x01");
+        ADD_FAILURE() << "accepted";
+    } catch (const ocirun::Error& e) {
+        EXPECT_EQ(std::string(e.what()), "invalid container ID format: \"a/\\x01\" contains \"/\"; allowed are "
+                                         "letters, digits and _ + , - .");
+    }
+}

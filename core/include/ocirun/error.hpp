@@ -10,6 +10,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace ocirun {
 
@@ -45,16 +46,34 @@ public:
     explicit NotImplemented(const std::string& what) : Error(what, ErrorKind::NotImplemented) {}
 };
 
-// A config.json field that cannot be honoured: what() is "JSON_PATH: PROBLEM", e.g.
+// A config field that cannot be honoured: what() is "JSON_PATH: PROBLEM" (in_file: prefixed by
+// the file, "config.json: ..."), e.g.
 // "linux.resources.memory.swap: memory+swap limit should be >= memory limit". The kind is
 // InvalidConfig, or HostUnsupported when the value is fine but this host lacks the feature.
 class OCIRUN_EXCEPTION_VISIBLE InvalidConfig : public Error {
 public:
     InvalidConfig(const std::string& json_path, const std::string& problem, ErrorKind kind = ErrorKind::InvalidConfig)
-        : Error(json_path + ": " + problem, kind), json_path_(json_path) {}
+        : InvalidConfig(Whole{json_path + ": " + problem}, json_path, kind) {}
+    // A field of a named file: what() is "FILE: JSON_PATH: PROBLEM" ("FILE: PROBLEM" for the
+    // whole file, json_path ""), e.g. "config.json: process.cwd: Cwd must be an absolute path".
+    static InvalidConfig in_file(const std::string& file, const std::string& json_path, const std::string& problem,
+                                 ErrorKind kind = ErrorKind::InvalidConfig) {
+        std::string what = file.empty() ? std::string() : file + ": ";
+        if (!json_path.empty()) what += json_path + ": ";
+        return InvalidConfig(Whole{what + problem}, json_path, kind);
+    }
+    // The same field error, now naming its file: "FILE: " + field_error.what().
+    static InvalidConfig in_file(const std::string& file, const InvalidConfig& field_error) {
+        return InvalidConfig(Whole{file + ": " + field_error.what()}, field_error.json_path(), field_error.kind());
+    }
     const std::string& json_path() const noexcept { return json_path_; }
 
 private:
+    struct Whole {  // the complete what() text
+        std::string text;
+    };
+    InvalidConfig(const Whole& what, std::string json_path, ErrorKind kind)
+        : Error(what.text, kind), json_path_(std::move(json_path)) {}
     std::string json_path_;
 };
 

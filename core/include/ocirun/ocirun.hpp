@@ -1,7 +1,9 @@
 // ocirun/ocirun.hpp — libocirun's public API: run OCI containers from a C++ program.
 //
-// The `ocirun` CLI is a thin client of exactly this API. Everything here is synchronous and
-// throws ocirun::Error with a message fit for the user.
+// The `ocirun` CLI is a thin client of this API: it includes nothing of the core but the
+// ocirun/*.hpp headers (this one; spec_json.hpp, plugins.hpp, features.hpp, console.hpp and
+// log.hpp for its commands' plumbing). Everything here is synchronous and throws ocirun::Error
+// with a message fit for the user, its kind() saying what failed (error.hpp).
 //
 //   ocirun::Runtime rt({.root = "/run/ocirun"});
 //   auto c = rt.create({.id = "demo", .bundle = "/path/to/bundle"});
@@ -178,7 +180,10 @@ public:
     using UnreadableContainer = std::function<void(const std::string& id, const std::string& error)>;
     std::vector<ContainerState> list(const UnreadableContainer& unreadable = {});
 
-    PluginRegistry& plugins();
+    PluginRegistry& plugins();  // ocirun/plugins.hpp
+    // `delete --force`: removes what a runtime killed in the middle of a create or delete left
+    // under the root (temporary dirs no id names; their maker is gone and holds no lock).
+    void remove_abandoned();
 
 private:
     struct Impl;

@@ -20,10 +20,12 @@
 #include "ocirun/error.hpp"
 #include "ocirun/spec.hpp"
 
-#define OCIRUN_PLUGIN_ABI_VERSION 4u  // 2: CompiledFilter::skipped_syscalls
+#define OCIRUN_PLUGIN_ABI_VERSION 5u  // 2: CompiledFilter::skipped_syscalls
                                       // 3: HostContext::state_root, SyscallFilter::set_cache_dir,
                                       //    CompiledFilter::from_cache
                                       // 4: CgroupDriver::find
+                                      // 5: Cgroup::add_process_to_sub (exec --cgroup through
+                                      //    the driver, not the core writing cgroup.procs)
 
 namespace ocirun::plugin {
 
@@ -89,6 +91,12 @@ public:
     // file: moving only the current thread skips the kernel's global threadgroup lock, whose
     // RCU sync costs 1-4 ms (more under load) on every write of another pid to cgroup.procs.
     virtual void add_process(pid_t pid) = 0;
+    // `exec --cgroup`: move pid into existing sub-cgroups of this cgroup. sub_paths maps a
+    // controller ("" for every hierarchy without its own entry) to a path relative to this
+    // cgroup ("/" is the cgroup itself). The core has checked that each path stays inside
+    // (ocirun_host/sub_cgroup.hpp); the driver moves the process its own way (a systemd driver
+    // asks systemd). Throws "--cgroup SUB: why" when a sub-cgroup cannot be joined.
+    virtual void add_process_to_sub(pid_t pid, const std::map<std::string, std::string>& sub_paths) = 0;
     // Apply resources (create and update). Throws naming the field/controller that failed.
     virtual void set_resources(const spec::LinuxResources& resources) = 0;
     // Every pid in the cgroup and its descendants.

@@ -1,11 +1,10 @@
-// The cgroup mounts of this host (/proc/self/mountinfo) and a process's memberships
-// (/proc/<pid>/cgroup).
+// The cgroup mounts of this host, from the host library's mountinfo parser (ocirun_host).
 #pragma once
-
-#include <sys/types.h>
 
 #include <string>
 #include <vector>
+
+#include "ocirun_host/proc.hpp"
 
 namespace ocirun::cgroups {
 
@@ -19,13 +18,8 @@ struct CgroupMount {
 // Every cgroup/cgroup2 mount, first mount of each hierarchy only (bind mounts repeat them).
 std::vector<CgroupMount> read_cgroup_mounts();
 
-struct CgroupMembership {
-    int hierarchy_id = 0;
-    std::vector<std::string> controllers;  // empty for the v2 line "0::/path"
-    std::string path;                      // "/process_api/abc"
-};
-
-// "self" or a pid.
-std::vector<CgroupMembership> read_proc_cgroup(const std::string& pid = "self");
+// A process's memberships (/proc/<pid>/cgroup), parsed by the host library.
+using host::CgroupMembership;
+using host::read_proc_cgroup;
 
 }  // namespace ocirun::cgroups
