@@ -163,7 +163,7 @@ TEST(HostCgroupMode, ThisHostMatchesItsMounts) {
 TEST(HostSubCgroup, StaysInsideTheContainerCgroup) {
     EXPECT_EQ(sub_cgroup_dir("/sys/fs/cgroup/pids/c1", "sub"), fs::path("/sys/fs/cgroup/pids/c1/sub"));
     EXPECT_EQ(sub_cgroup_dir("/sys/fs/cgroup/pids/c1", "/sub/x"), fs::path("/sys/fs/cgroup/pids/c1/sub/x"));
-    EXPECT_EQ(sub_cgroup_dir("/sys/fs/cgroup/pids/c1", "/"), fs::path("/sys/fs/cgroup/pids/c1"));
+    EXPECT_EQ(sub_cgroup_dir("/sys/fs/cgroup/pids/c1", "/"), fs::path("/sys/fs/cgroup/pids/c1/"));  // the cgroup itself
     EXPECT_EQ(sub_cgroup_dir("/sys/fs/cgroup/pids/c1", "a/../b"), fs::path("/sys/fs/cgroup/pids/c1/b"));
     EXPECT_FALSE(sub_cgroup_dir("/sys/fs/cgroup/pids/c1", ".."));
     EXPECT_FALSE(sub_cgroup_dir("/sys/fs/cgroup/pids/c1", "a/../.."));
