@@ -339,6 +339,13 @@ TEST_F(Rootless, DetachedLifecycleMatchesRunc) {
         EXPECT_EQ(r.exit_code, 4) << r.describe();
         // No supplementary groups: the callers' (none: setpriv --clear-groups) are kept, as runc keeps them.
         EXPECT_EQ(r.out, "uid=0(root) gid=0(root)\nout\n") << r.describe();
+        // exec -t: the user's own pty (script(1)) as the caller's terminal.
+        const std::string exec_t = rt->binary().string() + " --root " + rt->root().string() + " exec -t " + id +
+                                   " sh -c '[ -t 0 ] && [ -t 1 ] && echo tty-ok; tty; exit 5'";
+        r = rt->as_user({"script", "-qefc", exec_t, "/dev/null"}, {.env = {{"SHELL", "/bin/sh"}}});
+        EXPECT_EQ(r.exit_code, 5) << r.describe();
+        EXPECT_NE(r.out.find("tty-ok"), std::string::npos) << r.describe();
+        EXPECT_NE(r.out.find("/dev/pts/"), std::string::npos) << r.describe();
         r = (*rt)({"exec", "--user", "1000:1000", id, "id"});  // not mapped: refused by both
         EXPECT_NE(r.exit_code, 0) << r.describe();
         r = (*rt)({"delete", id});
