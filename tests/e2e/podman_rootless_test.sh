@@ -104,6 +104,8 @@ sc_echo() {
   assert_eq $'hello rootless\n0' "$out" "stdout (root in podman's user namespace)"
   run_ok pm ps -a --filter "name=$name" -q
   assert_eq "" "$out" "--rm removed the container"
+  # podman passes no --root: the runtime chose its rootless default under XDG_RUNTIME_DIR.
+  [[ -d $RL_XDG/$(basename "$OCIRUN") ]] || fail "no state root $RL_XDG/$(basename "$OCIRUN"): was $OCIRUN used?"
 }
 
 sc_interactive_shell() {
