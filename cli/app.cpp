@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "command_parser.hpp"
+#include "state_root.hpp"
 #include "ocirun/spec.hpp"
 
 #ifndef OCIRUN_VERSION
@@ -34,6 +35,7 @@ struct CommandLine {
     // costs every start ~0.4 ms); empty: all of them (help, errors, unknown commands).
     explicit CommandLine(const std::string& only = {}) {
         app.require_subcommand(0, 1);
+        global.root = default_state_root().path;  // shown by --help, as runc shows its own
         app.add_option("--root", global.root, "directory for container state (should be on tmpfs)")
             ->capture_default_str();
         app.add_option("--log", global.log, "log file (default: stderr)");

@@ -11,7 +11,7 @@
 namespace ocirun::cli {
 
 struct GlobalOptions {
-    std::string root = "/run/ocirun";  // --root
+    std::string root = "/run/ocirun";  // --root (the parser sets default_state_root(): state_root.hpp)
     std::string log;                   // --log (empty: stderr)
     std::string log_format = "text";   // --log-format text|json
     bool debug = false;                // --debug

@@ -3,12 +3,15 @@
 #include <variant>
 
 #include "ocirun/ocirun.hpp"
+#include "state_root.hpp"
 
 namespace ocirun::cli {
 
 RuntimeOptions runtime_options(const GlobalOptions& global) {
     RuntimeOptions opts;
     opts.root = global.root;
+    const DefaultStateRoot fallback = default_state_root();
+    if (fallback.under_xdg_runtime_dir && global.root == fallback.path) prepare_xdg_state_root(global.root);
     opts.systemd_cgroup = global.systemd_cgroup;
     opts.debug = global.debug;
     if (global.rootless == "true") opts.rootless = true;

@@ -396,7 +396,8 @@ void Container::pause() {
     Locked l = lock(*rec_);
     container::require_allowed(container::Operation::Pause, l.status, l.st.id);
     if (!l.cgroup)
-        throw Error("cannot pause container " + l.st.id + ": it has no cgroup (no cgroup driver plugin was installed when it was created)");
+        throw Error("cannot toggle freezer: cgroups not configured for container " + l.st.id +  // runc's words
+                    " (it was created without a cgroup: rootless with no cgroup it could create, or no cgroup driver plugin)");
     l.cgroup->freeze();
 }
 
@@ -420,7 +421,7 @@ std::string Container::stats_json() const {
     Locked l = lock(*rec_);
     container::require_allowed(container::Operation::Stats, l.status, l.st.id);
     if (!l.cgroup)
-        throw Error("cannot read stats of container " + l.st.id + ": it has no cgroup (no cgroup driver plugin was installed when it was created)");
+        throw Error("cannot read stats of container " + l.st.id + ": it was created without a cgroup (rootless with no cgroup it could create, or no cgroup driver plugin)");
     return l.cgroup->stats_json();
 }
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "container/hooks.hpp"
+#include "linux/id_mapping.hpp"
 #include "linux/mount_options.hpp"
 #include "linux/seccomp_agent.hpp"
 #include "ocirun/error.hpp"
@@ -45,14 +46,6 @@ void close_unneeded_fds(const linux_init::InitRequest& req) {
     ::syscall(SYS_close_range, next, UINT_MAX, 0);
 }
 
-std::string id_map_text(const std::vector<spec::LinuxIDMapping>& maps) {
-    std::string text;
-    for (const auto& m : maps)
-        text += std::to_string(m.containerID) + " " + std::to_string(m.hostID) + " " +
-                std::to_string(m.size) + "\n";
-    return text;
-}
-
 // The init moves itself into its cgroup right after kGo (plugin::Cgroup::add_process(0): no
 // global threadgroup lock, no RCU grace period). Not when it is in a new user namespace: there
 // it cannot write the host's cgroup files, so the runtime moves it.
@@ -60,24 +53,9 @@ bool child_joins_cgroup(const LaunchRequest& req) {
     return req.cgroup != nullptr && (req.clone_flags & CLONE_NEWUSER) == 0;
 }
 
+// Direct writes or newuidmap/newgidmap, as planned before clone() (linux/id_mapping.hpp).
 void write_id_maps(pid_t pid, const LaunchRequest& req) {
-    const std::string proc = "/proc/" + std::to_string(pid);
-    const spec::Linux* lx = req.init.spec->linuxSection ? &*req.init.spec->linuxSection : nullptr;
-    if (req.deny_setgroups) fileio::write_existing(proc + "/setgroups", "deny");
-    if (lx && !lx->uidMappings.empty()) {
-        try {
-            fileio::write_existing(proc + "/uid_map", id_map_text(lx->uidMappings));
-        } catch (const Error& e) {
-            throw Error(std::string("config.json: linux.uidMappings: ") + e.what());
-        }
-    }
-    if (lx && !lx->gidMappings.empty()) {
-        try {
-            fileio::write_existing(proc + "/gid_map", id_map_text(lx->gidMappings));
-        } catch (const Error& e) {
-            throw Error(std::string("config.json: linux.gidMappings: ") + e.what());
-        }
-    }
+    if (req.init.spec->linuxSection) linux_init::write_id_maps(pid, *req.init.spec->linuxSection, req.id_maps);
 }
 
 void kill_and_reap(pid_t pid) {

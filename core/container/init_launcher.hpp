@@ -9,6 +9,7 @@
 #include <string>
 
 #include "linux/container_init.hpp"
+#include "linux/id_mapping.hpp"
 #include "ocirun/plugin.hpp"
 #include "ocirun/spec.hpp"
 #include "util/unique_fd.hpp"
@@ -24,7 +25,7 @@ struct LaunchRequest {
     // and reaped.
     std::function<int()> prepare_host;
     int clone_flags = 0;             // CLONE_NEW* of the namespaces to create (no path given)
-    bool deny_setgroups = false;     // write "deny" to /proc/PID/setgroups (rootless user ns)
+    linux_init::IdMapPlan id_maps;   // how the user namespace's maps are written (and setgroups)
     // Instead of `cgroup`: made by this callback right after kGo, while the init prepares its
     // rootfs, then announced with kCgroupReady (init.deferred_cgroup_driver is set with it).
     // Throws like the driver's create; the init is then killed and reaped.

@@ -22,10 +22,12 @@
 #include "container/init_launcher.hpp"
 #include "container/process_info.hpp"
 #include "container/rfc3339.hpp"
+#include "container/rootless.hpp"
 #include "container/status.hpp"
 #include "container/stored_cgroup.hpp"
 #include "container/syscall_filter.hpp"
 #include "linux/capabilities.hpp"
+#include "linux/id_mapping.hpp"
 #include "ocirun/ocirun.hpp"
 #include "plugin/registry.hpp"
 #include "spec/known_names.hpp"
@@ -48,7 +50,7 @@ struct Runtime::Impl {
 
     explicit Impl(RuntimeOptions o)
         : opts(std::move(o)),
-          host{opts.rootless.value_or(::geteuid() != 0), opts.systemd_cgroup, opts.debug, opts.root},
+          host{container::choose_rootless(opts.rootless), opts.systemd_cgroup, opts.debug, opts.root},
           plugins(std::make_shared<PluginRegistry>(RuntimeConfig::load(), host)),
           store(opts.root) {}
 
@@ -83,6 +85,7 @@ struct CreatePlan {
     plugin::Lsm* lsm = nullptr;
     bool cgroup_namespace = false;
     plugin::CgroupDriver* cgroup_driver = nullptr;  // null: no cgroup (see choose_cgroup_driver)
+    linux_init::IdMapPlan id_maps;                  // how a new user namespace's maps get written
 };
 
 // Points into plan.spec: made where it is used, never stored in the (movable) plan.
@@ -199,6 +202,7 @@ CreatePlan plan_create(const CreateOptions& opts, PluginRegistry& plugins, const
     }
     spec::validate(plan.spec);
     if (!plan.spec.process) throw InvalidConfig::in_file("config.json", "process", "required to create a container");
+    container::check_unprivileged_spec(plan.spec);
     if (!plan.spec.root || plan.spec.root->path.empty())
         throw InvalidConfig::in_file("config.json", "root.path", "required to create a container");
 
@@ -227,6 +231,7 @@ CreatePlan plan_create(const CreateOptions& opts, PluginRegistry& plugins, const
             }
             plan.clone_flags |= *flag;
         }
+        if (plan.clone_flags & CLONE_NEWUSER) plan.id_maps = linux_init::plan_id_maps(lx, host.rootless);
         if (lx.seccomp) plan.seccomp = compile_syscall_filter(plugins, *lx.seccomp);
         if (plan.seccomp && plan.seccomp->bpf.size() / kBpfInstructionSize > kMaxFilterInstructions)
             throw InvalidConfig::in_file("config.json", "linux.seccomp",
@@ -246,7 +251,7 @@ CreatePlan plan_create(const CreateOptions& opts, PluginRegistry& plugins, const
     linux_init::warn_unavailable_capabilities(proc);
 
     // The driver's checks (cgroupsPath, resources) run now, not after the state dir exists.
-    if ((plan.cgroup_driver = choose_cgroup_driver(plugins, host)))
+    if (!container::runs_without_cgroup(plan.spec, host) && (plan.cgroup_driver = choose_cgroup_driver(plugins, host)))
         plan.cgroup_driver->validate(cgroup_config_of(plan, opts.id), host);
     return plan;
 }
@@ -457,7 +462,7 @@ Container Runtime::create(const CreateOptions& opts) {
         launch.clone_flags = plan.clone_flags & CLONE_NEWPID;
         launch.init.unshare_flags = plan.clone_flags & ~CLONE_NEWPID;
     }
-    launch.deny_setgroups = launch.init.user_namespace && impl_->host.rootless;
+    launch.id_maps = plan.id_maps;
     launch.cgroup = cgroup.get();
     if (deferred_cgroup) {
         launch.create_cgroup = create_cgroup;

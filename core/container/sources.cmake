@@ -13,6 +13,7 @@ list(APPEND OCIRUN_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/process_info.cpp
   ${CMAKE_CURRENT_LIST_DIR}/resources_update.cpp
   ${CMAKE_CURRENT_LIST_DIR}/rfc3339.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/rootless.cpp
   ${CMAKE_CURRENT_LIST_DIR}/runtime.cpp
   ${CMAKE_CURRENT_LIST_DIR}/runtime_maintenance.cpp
   ${CMAKE_CURRENT_LIST_DIR}/state_rules.cpp

@@ -153,8 +153,13 @@ void run_start_container_hooks(const InitRequest& r, int released_fifo) {
 }
 
 void run_steps(const InitRequest& r) {
-    // Until exec, nobody in the container may ptrace us or read our memory and fds.
-    if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) throw sys_error("prctl(PR_SET_DUMPABLE)");
+    // Until exec, nobody in the container may ptrace us or read our memory and fds. In a new user
+    // namespace only from kGo on: a non-root runtime must open our /proc files (setgroups, id
+    // maps, newuidmap's checks) first, which non-dumpable would give to an unmapped root (runc too).
+    auto become_undumpable = [] {
+        if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) throw sys_error("prctl(PR_SET_DUMPABLE)");
+    };
+    if (!r.user_namespace) become_undumpable();
     // The sync socket is written with write() (see send_to_runtime): a runtime gone away must
     // give EPIPE, not kill us. exec_process resets it.
     ::signal(SIGPIPE, SIG_IGN);
@@ -166,6 +171,7 @@ void run_steps(const InitRequest& r) {
         throw sys_error("config.json: linux.namespaces: unshare");
     BindSources bind_sources;
     UniqueFd fifo = above_preserved_fds(wait_for_go(r.sync_fd, bind_sources), r.preserve_fds);
+    if (r.user_namespace) become_undumpable();
     fault::point("init-go-received");
     if (!r.deferred_cgroup_driver) {
         if (r.join_cgroup) r.join_cgroup->add_process(0);  // before anything else runs here

@@ -71,6 +71,13 @@ void join_session_keyring() {
         throw sys_error("join a new session keyring (use --no-new-keyring to skip)");
 }
 
+namespace {
+// The euid ocirun started with, read before main(): the init and exec's child are copies of this
+// process whose own euid changes once they are in a user namespace.
+const bool kStartedUnprivileged = ::geteuid() != 0;
+bool rootless_runtime() { return kStartedUnprivileged; }
+}  // namespace
+
 void apply_user_and_capabilities(const spec::Process& process, bool in_user_ns) {
     const spec::LinuxCapabilities none;
     const spec::LinuxCapabilities& want = process.capabilities ? *process.capabilities : none;
@@ -88,7 +95,11 @@ void apply_user_and_capabilities(const spec::Process& process, bool in_user_ns) 
     if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) throw sys_error("prctl(PR_SET_KEEPCAPS)");
     const auto& u = process.user;
     std::vector<gid_t> groups(u.additionalGids.begin(), u.additionalGids.end());
-    if (::setgroups(groups.size(), groups.data()) != 0) {
+    if (in_user_ns && rootless_runtime()) {
+        // runc: a non-root runtime never calls setgroups (the process keeps the caller's groups).
+        if (!groups.empty())
+            throw Error("config.json: process.user.additionalGids: cannot set any additional groups in a rootless container");
+    } else if (::setgroups(groups.size(), groups.data()) != 0) {
         // A user namespace with setgroups denied can only have an empty list.
         if (!(in_user_ns && errno == EPERM && groups.empty()))
             throw sys_error("config.json: process.user.additionalGids: setgroups");

@@ -18,6 +18,8 @@ list(APPEND OCIRUN_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/process_env.cpp
   ${CMAKE_CURRENT_LIST_DIR}/process_scheduling.cpp
   ${CMAKE_CURRENT_LIST_DIR}/idmapped_mount.cpp
+  # uid/gid maps of a new user namespace: direct or newuidmap/newgidmap (rootless)
+  ${CMAKE_CURRENT_LIST_DIR}/id_mapping.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tmpfs_copyup.cpp
   ${CMAKE_CURRENT_LIST_DIR}/exec_lookup.cpp
   # the final exec through a sealed memfd trampoline (CVE-2019-5736); its bytes are generated

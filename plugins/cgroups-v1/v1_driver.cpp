@@ -76,9 +76,16 @@ public:
             for (const auto& h : layout.v1) create_in(h, placement, saved);
             if (layout.unified) create_in(*layout.unified, placement, saved);
             auto cgroup = std::make_unique<V1Cgroup>(saved);
-            if (config.resources) cgroup->set_resources(*config.resources);
-            // Device rules are enforced on every new cgroup: the defaults when none are given.
-            if (!config.resources || config.resources->devices.empty()) cgroup->set_devices({});
+            // Rootless: no device rules at all (runc ignores them there; an unprivileged user can
+            // neither write devices.allow nor attach a device program).
+            const bool device_rules = !host.rootless;
+            if (config.resources) {
+                spec::LinuxResources applied = *config.resources;
+                if (!device_rules) applied.devices.clear();
+                cgroup->set_resources(applied);
+            }
+            // Otherwise device rules are enforced on every new cgroup: the defaults when none are given.
+            if (device_rules && (!config.resources || config.resources->devices.empty())) cgroup->set_devices({});
             return cgroup;
         });
     }

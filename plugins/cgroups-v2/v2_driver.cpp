@@ -92,9 +92,16 @@ public:
             }
             saved.paths[""] = dir.string();
             auto cgroup = std::make_unique<V2Cgroup>(saved);
-            if (config.resources) cgroup->set_resources(*config.resources);
-            // A device program on every new cgroup: the default allowed devices when no rules.
-            if (!config.resources || config.resources->devices.empty()) cgroup->set_devices({});
+            // Rootless: no device rules at all (runc ignores them there; an unprivileged user can
+            // neither write devices.allow nor attach a device program).
+            const bool device_rules = !host.rootless;
+            if (config.resources) {
+                spec::LinuxResources applied = *config.resources;
+                if (!device_rules) applied.devices.clear();
+                cgroup->set_resources(applied);
+            }
+            // Otherwise device rules are enforced on every new cgroup: the defaults when none are given.
+            if (device_rules && (!config.resources || config.resources->devices.empty())) cgroup->set_devices({});
             return cgroup;
         });
     }

@@ -190,4 +190,8 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+// True when this process runs in a user namespace that does not map the whole id range (a
+// rootless session, e.g. podman's): runc's test, used for --rootless auto and the default root.
+bool running_in_user_namespace();
+
 }  // namespace ocirun
