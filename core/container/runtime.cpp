@@ -399,7 +399,7 @@ Container Runtime::create(const CreateOptions& opts) {
             throw Error("create the container's cgroup (config.json: linux.cgroupsPath \"" + path + "\"): " + e.what());
         }
         refuse_frozen_cgroup(cgroup);
-        warn_if_cgroup_not_empty(*cgroup);
+        if (init_pid == 0) warn_if_cgroup_not_empty(*cgroup);  // else the init is in it already
         rollback.set_cgroup(cgroup.get());
         fault::point("create-cgroup-made");
         if (log::debug_enabled())  // info() builds strings: only when they are logged

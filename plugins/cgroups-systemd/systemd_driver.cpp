@@ -83,26 +83,29 @@ public:
         return systemd_unavailable_reason();
     }
 
+    // The v1/v2 driver's document for this host's version, plus runc's linux.cgroup.systemd.
     std::string features_json() const override {
-        if (host_is_unified()) return driver_features_json("v2", kDriverName, v2::all_controllers(), {"devices", "freezer"});
-        return driver_features_json("v1", kDriverName, v1::all_controllers(), {});
+        std::string json = host_is_unified()
+                               ? driver_features_json("v2", kDriverName, v2::all_controllers(), {"devices", "freezer"})
+                               : driver_features_json("v1", kDriverName, v1::all_controllers(), {});
+        const std::string cgroup_key = R"("cgroup":{)";
+        json.insert(json.find(cgroup_key) + cgroup_key.size(), R"("systemd":true,)");
+        return json;
     }
 
     bool needs_init_pid() const override { return true; }
 
     void validate(const plugin::CgroupConfig& config, const plugin::HostContext& host) const override {
-        scope_placement(config);
-        if (host.rootless) throw Error("--systemd-cgroup: " + unavailable_reason(host));
-        validate_resources(config);
+        validate_offline(config, host);
         SystemdBus reachable;  // systemd must be there before anything is made
     }
 
     std::unique_ptr<plugin::Cgroup> create(const plugin::CgroupConfig& config, const plugin::HostContext& host) override {
-        validate(config, host);
+        validate_offline(config, host);
         if (config.init_pid <= 0) throw Error("cgroups-systemd: create needs the container init's pid");
         const ScopePlacement placement = scope_placement(config);
         const bool unified = host_is_unified();
-        SystemdBus bus;
+        SystemdBus bus;  // throws the same clear errors as validate() when systemd went away
         std::vector<UnitProperty> properties = scope_properties(config, placement, unified);
         if (config.resources) {
             auto resources = resource_properties(*config.resources, unified);
@@ -150,6 +153,13 @@ public:
     }
 
 private:
+    // Everything validate() checks but systemd's presence.
+    void validate_offline(const plugin::CgroupConfig& config, const plugin::HostContext& host) const {
+        scope_placement(config);
+        if (host.rootless) throw Error("--systemd-cgroup: " + unavailable_reason(host));
+        validate_resources(config);
+    }
+
     static std::unique_ptr<plugin::Cgroup> files_for(const std::string& control_group, bool unified, SavedCgroup& saved) {
         if (unified) {
             saved.driver = v2::kDriverName;

@@ -173,7 +173,6 @@ TEST_F(SystemdCgroup, NestedSliceIsExpandedLikeSystemdDoes) {
     const std::string expected = "/ocirun.slice/ocirun-test.slice/ocirun-test-nested.slice/" + unit;
     EXPECT_EQ(unit_show(unit, {"ControlGroup"})["ControlGroup"], expected);
     EXPECT_TRUE(fs::is_directory("/sys/fs/cgroup" + expected));
-    const auto state = ocirun.state(id);
     EXPECT_NE(it::read_file("/proc/" + std::to_string(c.pid()) + "/cgroup").find(expected), std::string::npos);
 }
 

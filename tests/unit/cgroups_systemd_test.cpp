@@ -2,6 +2,8 @@
 // resource -> unit property conversions (plugins/cgroups-systemd), without systemd.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "ocirun/error.hpp"
 #include "scope_placement.hpp"
 #include "unit_properties.hpp"
