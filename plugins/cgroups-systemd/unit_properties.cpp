@@ -1,5 +1,7 @@
 #include "unit_properties.hpp"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -76,7 +78,11 @@ std::string device_allow_path(const DeviceKey& key) {
         const std::string name = device_class_name(key.type, key.major);
         return name.empty() ? std::string() : group + "-" + name;
     }
-    return "/dev/" + group + "/" + std::to_string(key.major) + ":" + std::to_string(key.minor);
+    // A device the kernel does not have (say tun without its module) is skipped, as runc does:
+    // systemd would refuse the whole DeviceAllow entry otherwise.
+    const std::string number = std::to_string(key.major) + ":" + std::to_string(key.minor);
+    if (::access(("/sys/dev/" + group + "/" + number).c_str(), F_OK) != 0) return {};
+    return "/dev/" + group + "/" + number;
 }
 
 }  // namespace

@@ -34,7 +34,10 @@ std::map<std::string, std::string> unit_show(const std::string& unit, const std:
     std::istringstream in(r.out);
     for (std::string line; std::getline(in, line);) {
         const auto eq = line.find('=');
-        if (eq != std::string::npos) out[line.substr(0, eq)] = line.substr(eq + 1);
+        if (eq == std::string::npos) continue;
+        // A list property (DeviceAllow) comes as one line per entry: kept in order.
+        std::string& value = out[line.substr(0, eq)];
+        value += (value.empty() ? "" : "; ") + line.substr(eq + 1);
     }
     return out;
 }
@@ -133,13 +136,14 @@ TEST_F(SystemdCgroup, ScopeHoldsTheContainerWithItsLimitsAndGoesAwayOnDelete) {
         EXPECT_EQ(boost::json::parse(ps.out).as_array().size(), 2u) << ps.out;
 
         // update: the unit property and the file.
-        const auto update = ocirun({"--systemd-cgroup", "update", "--memory", "128M", "--pids-limit", "50", id},
+        // (memory+swap stays 96M: the new limit must stay below it, as runc checks)
+        const auto update = ocirun({"--systemd-cgroup", "update", "--memory", "80M", "--pids-limit", "50", id},
                                    {.timeout = 60s});
         ASSERT_EQ(update.exit_code, 0) << update.describe();
         shown = unit_show(unit, {"MemoryMax", "TasksMax"});
-        EXPECT_EQ(shown["MemoryMax"], std::to_string(128 * 1024 * 1024));
+        EXPECT_EQ(shown["MemoryMax"], std::to_string(80 * 1024 * 1024));
         EXPECT_EQ(shown["TasksMax"], "50");
-        EXPECT_EQ(file_text(cgroup_dir / "memory.max"), std::to_string(128 * 1024 * 1024));
+        EXPECT_EQ(file_text(cgroup_dir / "memory.max"), std::to_string(80 * 1024 * 1024));
         EXPECT_EQ(file_text(cgroup_dir / "pids.max"), "50");
 
         // pause/resume through the freezer.
