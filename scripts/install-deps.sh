@@ -10,7 +10,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev   # Boost.JSON (1.75+) and Boost.DLL: bookworm's default Boost is 1.74
   libcli11-dev                             # argv parsing (header-only)
   libcap-dev                               # capabilities, linked by the core
-  libseccomp-dev libapparmor-dev libselinux1-dev   # linked by their plugins only
+  libseccomp-dev libapparmor-dev libselinux1-dev libsystemd-dev   # linked by their plugins only (libsystemd: sd-bus, cgroups-systemd)
   protobuf-compiler libprotobuf-dev golang-github-checkpoint-restore-go-criu-dev  # criu plugin (CRIU RPC .proto)
   libgtest-dev
   # running containers and the tests

@@ -224,6 +224,7 @@ pid_t launch_init(const LaunchRequest& request) {
             write_id_maps(pid, request);
             send_bind_sources(pid, parent_end.get(), request);
         }
+        if (request.create_cgroup_holding) request.create_cgroup_holding(pid)->add_process(pid);
         if (request.cgroup && !child_joins_cgroup(request)) request.cgroup->add_process(pid);
         linux_init::send_msg(parent_end.get(), linux_init::SyncMsg::kGo, {}, exec_fifo_fd);
         fault::point("create-go-sent", pid);

@@ -30,6 +30,11 @@ struct LaunchRequest {
     // rootfs, then announced with kCgroupReady (init.deferred_cgroup_driver is set with it).
     // Throws like the driver's create; the init is then killed and reaped.
     std::function<plugin::Cgroup*()> create_cgroup;
+    // Instead of `cgroup` and `create_cgroup`, for a driver that needs the init's pid
+    // (CgroupDriver::needs_init_pid): called with it right after prepare_host, before kGo; the
+    // cgroup returned already holds the init (the runtime writes its pid once more, harmlessly).
+    // Throws like the driver's create; the init is then killed and reaped.
+    std::function<plugin::Cgroup*(pid_t)> create_cgroup_holding;
     // With init.start_on_sync: receives the parent end of the sync socket at kReady, for
     // Container::start to send kStart on (and to see the init's exec as its EOF).
     UniqueFd* keep_sync_socket = nullptr;

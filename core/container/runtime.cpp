@@ -167,6 +167,8 @@ void check_pid_file_dir(const std::string& pid_file) {
 // says "cgroupDriver": "none". Rootless containers follow runc's rule instead: without a usable
 // cgroup they run without one.
 plugin::CgroupDriver* choose_cgroup_driver(PluginRegistry& plugins, const plugin::HostContext& host) {
+    // --systemd-cgroup: the systemd driver or a clear error, never another driver or none.
+    if (host.systemd_cgroup) return &plugins.cgroup_driver("--systemd-cgroup");
     if (plugins.config().runs_without_cgroups()) {
         log::debug("the runtime config sets \"cgroupDriver\": \"none\": the container gets no cgroup");
         return nullptr;
@@ -391,10 +393,12 @@ Container Runtime::create(const CreateOptions& opts) {
     // (2) Cgroup, when a driver is installed: made now, or (usually) by launch_init while the
     // init prepares its rootfs, which overlaps the two on a multi-core host.
     std::string driver_name;
-    auto create_cgroup = [&]() -> plugin::Cgroup* {
+    auto create_cgroup = [&](pid_t init_pid) -> plugin::Cgroup* {
         // The driver removes what it made when this throws.
         try {
-            cgroup = plan.cgroup_driver->create(cgroup_config_of(plan, opts.id), impl_->host);
+            plugin::CgroupConfig config = cgroup_config_of(plan, opts.id);
+            config.init_pid = init_pid;
+            cgroup = plan.cgroup_driver->create(config, impl_->host);
         } catch (const NotImplemented&) {
             throw;
         } catch (const Error& e) {
@@ -403,7 +407,7 @@ Container Runtime::create(const CreateOptions& opts) {
                         e.kind());
         }
         refuse_frozen_cgroup(cgroup);
-        warn_if_cgroup_not_empty(*cgroup);
+        if (init_pid == 0) warn_if_cgroup_not_empty(*cgroup);  // else the init is in it already
         rollback.set_cgroup(cgroup.get());
         fault::point("create-cgroup-made");
         if (log::debug_enabled())  // info() builds strings: only when they are logged
@@ -411,7 +415,10 @@ Container Runtime::create(const CreateOptions& opts) {
         return cgroup.get();
     };
     const bool simple_launch = is_simple_launch(plan);
-    const bool deferred_cgroup = plan.cgroup_driver && simple_launch;
+    // A driver that needs the init's pid (systemd) creates the cgroup right after clone(),
+    // before kGo: the init is then already in it and joins nothing itself.
+    const bool cgroup_after_clone = plan.cgroup_driver && plan.cgroup_driver->needs_init_pid();
+    const bool deferred_cgroup = plan.cgroup_driver && simple_launch && !cgroup_after_clone;
     if (plan.cgroup_driver) driver_name = plan.cgroup_driver->info().name;
 
     // (3) Clone the init and run the handshake; (4), right after clone() (while the init makes
@@ -436,10 +443,10 @@ Container Runtime::create(const CreateOptions& opts) {
     // A cgroup needed before clone() comes after the state dir with its config.json copy, so
     // that whatever kills this process in between, `delete --force ID` finds the dir and, from
     // the copy's cgroupsPath, the cgroup (a cgroup with no state dir would be found by nobody).
-    if (plan.cgroup_driver && !deferred_cgroup) {
+    if (plan.cgroup_driver && !deferred_cgroup && !cgroup_after_clone) {
         const int fifo_fd = prepare_host();
         prepare_host = [fifo_fd] { return fifo_fd; };
-        create_cgroup();
+        create_cgroup(0);
     }
     fault::point("create-before-clone");
     container::LaunchRequest launch;
@@ -464,8 +471,9 @@ Container Runtime::create(const CreateOptions& opts) {
     }
     launch.id_maps = plan.id_maps;
     launch.cgroup = cgroup.get();
+    if (cgroup_after_clone) launch.create_cgroup_holding = create_cgroup;
     if (deferred_cgroup) {
-        launch.create_cgroup = create_cgroup;
+        launch.create_cgroup = [&create_cgroup] { return create_cgroup(0); };
         launch.init.deferred_cgroup_driver = plan.cgroup_driver;
         launch.init.host = &impl_->host;
     }

@@ -151,12 +151,22 @@ std::vector<PluginEntry> PluginRegistry::inspect_all() {
 }
 
 std::string PluginRegistry::cgroup_driver_name() const {
+    // --systemd-cgroup names the systemd driver; a config file naming another one is a conflict
+    // the administrator must resolve, never settled silently.
+    if (impl_->host.systemd_cgroup) {
+        const std::string& configured = impl_->config.cgroup_driver;
+        if (!configured.empty() && configured != host::kSystemdCgroupDriver)
+            throw Error("--systemd-cgroup conflicts with \"cgroupDriver\": \"" + configured + "\" in " +
+                        (impl_->config.source.empty() ? std::string("the runtime configuration")
+                                                      : impl_->config.source.string()));
+        return host::kSystemdCgroupDriver;
+    }
     if (!impl_->config.cgroup_driver.empty()) return impl_->config.cgroup_driver;
     return host::cgroup_driver_for(host::cgroup_mode());  // "" on a host without cgroups
 }
 
 plugin::CgroupDriver& PluginRegistry::cgroup_driver(const std::string& needed_by) {
-    if (impl_->config.runs_without_cgroups()) {
+    if (impl_->config.runs_without_cgroups() && !impl_->host.systemd_cgroup) {
         const std::string by = impl_->config.source.empty() ? std::string("the runtime configuration")
                                                              : impl_->config.source.string();
         throw Error("no cgroup driver: cgroups are turned off by " + by + " (\"cgroupDriver\": \"none\")" +
@@ -169,7 +179,7 @@ plugin::CgroupDriver& PluginRegistry::cgroup_driver(const std::string& needed_by
 }
 
 plugin::CgroupDriver* PluginRegistry::cgroup_driver_if_available() {
-    if (impl_->config.runs_without_cgroups()) return nullptr;
+    if (impl_->config.runs_without_cgroups() && !impl_->host.systemd_cgroup) return nullptr;
     const std::string name = cgroup_driver_name();
     if (!name.empty() && !impl_->is_disabled(name) && !impl_->find(plugin::Kind::CgroupDriver, name)) return nullptr;
     return &cgroup_driver();

@@ -320,6 +320,34 @@ sc_refused_bundle() {
   assert_eq "" "$(ctr_ task ls -q 2>/dev/null | grep -Fx "$id" || true)" "no task left behind"
 }
 
+# containerd's systemd cgroup driver configuration (SystemdCgroup = true: ctr's
+# --runc-systemd-cgroup) with a "slice:prefix:name" cgroupsPath: the runtime must make the
+# transient scope, with the limit as a unit property, and remove it with the task. Needs systemd
+# as PID 1 (the test VM's systemd boot: ctest -L systemd runs this scenario alone).
+sc_systemd_cgroup() {
+  if [[ ! -d /run/systemd/system ]]; then
+    e2e_log "    skipped: systemd is not PID 1 here (runs in the test VM's systemd boot, ctest -L systemd)"
+    exit 77
+  fi
+  local id pid unit dir; id=$(cid sdcg)
+  unit="ctr-$id.scope"
+  dir=/sys/fs/cgroup/system.slice/$unit
+  ctr_run_detached "$id" --runc-systemd-cgroup --cgroup "system.slice:ctr:$id" --memory-limit 67108864 -- sleep 1000
+  pid=$(task_pid "$id")
+  assert_eq active "$(systemctl show --property=ActiveState --value "$unit")" "the scope is active"
+  assert_eq 67108864 "$(systemctl show --property=MemoryMax --value "$unit")" "MemoryMax of the scope"
+  assert_contains "$(cat "$dir/cgroup.procs")" "$pid" "the task's init is in the scope"
+  run_ok ctr_ task exec --exec-id s1 "$id" sh -c 'echo in-exec'
+  assert_eq in-exec "$out" "exec in a systemd-cgroup task"
+  run_ok ctr_ task pause "$id"
+  assert_file_eq "$dir/cgroup.freeze" 1 "the scope's cgroup is frozen"
+  run_ok ctr_ task resume "$id"
+  assert_eq RUNNING "$(task_status "$id")" "task ls after resume"
+  ctr_cleanup "$id"
+  wait_until 60 test ! -e "$dir"
+  assert_ne active "$(systemctl show --property=ActiveState --value "$unit")" "the scope is gone after the task"
+}
+
 # ---- main -----------------------------------------------------------------------------------
 
 start_containerd
@@ -340,5 +368,6 @@ scenario cap-drop sc_cap_drop
 scenario read-only-root sc_read_only_root
 scenario env-cwd-user sc_env_cwd_user
 scenario refused-bundle sc_refused_bundle
+scenario systemd-cgroup sc_systemd_cgroup
 
 e2e_summary containerd

@@ -163,17 +163,64 @@ setup_cgroups() {
     done
 }
 
-stage2() {
-    PATH=/run/ocirun-vm/bin:$PATH
-    step "stage 2"
-    mount_api_filesystems
-    setup_cgroups
-    hostname ocirun-vm
-    ip link set lo up || log "cannot bring up lo"
-    # The guest root has every capability, so lift the kernel's small default fd limits.
-    # shellcheck disable=SC3045  # busybox sh has ulimit -n
-    ulimit -n 1048576 || log "cannot raise the nofile limit"
+# The systemd boot kind (ocirun_vm.systemd=1): systemd becomes PID 1 and mounts the cgroup2
+# hierarchy itself (the kernel command line already says unified). Its default target is a
+# small one of ours that starts the bus and the job, which runs this file as "systemd-job";
+# units that need hardware, udev or a writable host root are masked, so boot stays short.
+SYSTEMD_UNITS=/etc/systemd/system
+MASKED_UNITS="systemd-udevd.service systemd-udev-trigger.service systemd-udev-settle.service
+    systemd-remount-fs.service systemd-fsck-root.service systemd-random-seed.service
+    systemd-hwdb-update.service systemd-firstboot.service systemd-machine-id-commit.service
+    systemd-journal-flush.service systemd-update-utmp.service systemd-binfmt.service
+    proc-sys-fs-binfmt_misc.automount dev-hugepages.mount sys-kernel-debug.mount
+    sys-kernel-tracing.mount sys-kernel-config.mount sys-fs-fuse-connections.mount
+    systemd-modules-load.service kmod-static-nodes.service systemd-tmpfiles-setup-dev.service
+    systemd-tmpfiles-setup.service systemd-sysusers.service ldconfig.service systemd-pstore.service
+    systemd-ask-password-console.path systemd-ask-password-wall.path tmp.mount
+    systemd-logind.service getty.target console-getty.service serial-getty@ttyS0.service
+    cron.service systemd-timesyncd.service apt-daily.timer apt-daily-upgrade.timer
+    e2scrub_all.timer fstrim.timer man-db.timer systemd-tmpfiles-clean.timer
+    apparmor.service modprobe@.service systemd-sysctl.service podman.socket podman.service
+    podman-restart.service podman-auto-update.service podman-auto-update.timer
+    podman-clean-transient.service containerd.service"
 
+exec_systemd() {
+    mkdir -p "$SYSTEMD_UNITS"
+    for unit in $MASKED_UNITS; do
+        ln -sfn /dev/null "$SYSTEMD_UNITS/$unit"
+    done
+    # Generators (fstab, getty, sysv, cryptsetup...) have nothing to do here and each costs an
+    # exec over 9p: a same-named link to /dev/null in /etc disables one.
+    mkdir -p /etc/systemd/system-generators
+    for generator in /lib/systemd/system-generators/* /usr/lib/systemd/system-generators/*; do
+        [ -e "$generator" ] && ln -sfn /dev/null "/etc/systemd/system-generators/${generator##*/}"
+    done
+    cat >"$SYSTEMD_UNITS/ocirun-vm.target" <<'UNIT'
+[Unit]
+Description=ocirun test VM: the bus and the job
+Wants=dbus.service ocirun-vm-job.service
+UNIT
+    cat >"$SYSTEMD_UNITS/ocirun-vm-job.service" <<'UNIT'
+[Unit]
+Description=ocirun test VM job
+DefaultDependencies=no
+Wants=dbus.service
+After=dbus.service
+[Service]
+Type=simple
+ExecStart=/bin/busybox sh /run/ocirun-vm/init systemd-job
+StandardInput=null
+StandardOutput=journal+console
+LimitNOFILE=1048576
+TimeoutStartSec=infinity
+UNIT
+    ln -sfn "$SYSTEMD_UNITS/ocirun-vm.target" "$SYSTEMD_UNITS/default.target"
+    step "exec systemd"
+    exec /lib/systemd/systemd --log-target=console --log-level=warning --show-status=no
+}
+
+# Runs the job and reports, in both boot kinds; then powers off.
+run_job_and_power_off() {
     stdout_dev=$(port_device "$PORT_STDOUT") || die "virtio port $PORT_STDOUT missing"
     stderr_dev=$(port_device "$PORT_STDERR") || die "virtio port $PORT_STDERR missing"
     step "running the job"
@@ -186,10 +233,30 @@ stage2() {
     exit "$status"
 }
 
+stage2() {
+    PATH=/run/ocirun-vm/bin:$PATH
+    step "stage 2"
+    mount_api_filesystems
+    case " $(cat /proc/cmdline) " in
+        *" ocirun_vm.systemd=1 "*) exec_systemd ;;
+    esac
+    setup_cgroups
+    hostname ocirun-vm
+    ip link set lo up || log "cannot bring up lo"
+    # The guest root has every capability, so lift the kernel's small default fd limits.
+    # shellcheck disable=SC3045  # busybox sh has ulimit -n
+    ulimit -n 1048576 || log "cannot raise the nofile limit"
+
+    run_job_and_power_off
+}
+
 # The kernel may hand init stray command-line words as arguments, so anything but "stage2"
 # means stage 1.
 if [ "${1:-}" = stage2 ]; then
     stage2
+elif [ "${1:-}" = systemd-job ]; then
+    PATH=/run/ocirun-vm/bin:$PATH
+    run_job_and_power_off
 else
     stage1
 fi

@@ -20,12 +20,14 @@
 #include "ocirun/error.hpp"
 #include "ocirun/spec.hpp"
 
-#define OCIRUN_PLUGIN_ABI_VERSION 5u  // 2: CompiledFilter::skipped_syscalls
+#define OCIRUN_PLUGIN_ABI_VERSION 6u  // 2: CompiledFilter::skipped_syscalls
                                       // 3: HostContext::state_root, SyscallFilter::set_cache_dir,
                                       //    CompiledFilter::from_cache
                                       // 4: CgroupDriver::find
                                       // 5: Cgroup::add_process_to_sub (exec --cgroup through
                                       //    the driver, not the core writing cgroup.procs)
+                                      // 6: CgroupConfig::init_pid, CgroupDriver::needs_init_pid
+                                      //    (the systemd driver's scope is started holding the init)
 
 namespace ocirun::plugin {
 
@@ -79,6 +81,9 @@ struct CgroupConfig {
     std::string cgroups_path;                            // linux.cgroupsPath as given; may be empty
     const spec::LinuxResources* resources = nullptr;     // may be null
     bool cgroup_namespace = false;                       // the container gets its own cgroup ns
+    // The container init's host pid, for create() of a driver whose needs_init_pid() is true
+    // (0 otherwise: validate(), find(), and drivers that create the cgroup before the init).
+    pid_t init_pid = 0;
 };
 
 // One container's cgroup (on v1: a directory per controller; on v2: one directory).
@@ -134,6 +139,10 @@ public:
     // still kills its processes and removes it. Its leaf directories count as created by it;
     // nullptr when none exists (or the driver cannot tell).
     virtual std::unique_ptr<Cgroup> find(const CgroupConfig&, const HostContext&) { return nullptr; }
+    // True when create() needs config.init_pid (systemd starts a scope unit with its first
+    // process in it): the core then calls create() after clone(), before the init runs any step,
+    // and the cgroup already holds the init when create() returns.
+    virtual bool needs_init_pid() const { return false; }
 };
 
 // ---------------------------------------------------------------- lsm

@@ -20,6 +20,9 @@ CgroupMode cgroup_mode(const std::string& root = kCgroupRoot);
 // Hybrid (the v1 driver also handles the hybrid unified mount), "" for None.
 std::string cgroup_driver_for(CgroupMode mode);
 
+// The driver --systemd-cgroup selects (never replaced by another one when it is missing).
+inline constexpr const char* kSystemdCgroupDriver = "cgroups-systemd";
+
 // Why no cgroup driver fits a None host (the same text from the core and the drivers).
 inline constexpr const char* kNoCgroupFilesystem = "no cgroup filesystem is mounted at /sys/fs/cgroup";
 
