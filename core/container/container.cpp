@@ -397,13 +397,17 @@ void Container::pause() {
     container::require_allowed(container::Operation::Pause, l.status, l.st.id);
     if (!l.cgroup)
         throw Error("cannot pause container " + l.st.id + ": it has no cgroup (no cgroup driver plugin was installed when it was created)");
+    fault::point("pause-locked", l.st.init_pid);
     l.cgroup->freeze();
+    fault::point("pause-frozen", l.st.init_pid);
 }
 
 void Container::resume() {
     Locked l = lock(*rec_);
     container::require_allowed(container::Operation::Resume, l.status, l.st.id);
+    fault::point("resume-locked", l.st.init_pid);
     l.cgroup->thaw();  // Paused implies a cgroup
+    fault::point("resume-thawed", l.st.init_pid);
 }
 
 std::vector<pid_t> Container::processes() const {

@@ -29,6 +29,7 @@
 #include "linux/seccomp_agent.hpp"
 #include "ocirun/ocirun.hpp"
 #include "spec/spec_json.hpp"
+#include "util/fault.hpp"
 #include "util/file_io.hpp"
 #include "util/log.hpp"
 #include "util/unique_fd.hpp"
@@ -212,6 +213,7 @@ pid_t Container::exec(const ExecOptions& opts) {
         linux_init::run_exec(req);  // never returns
     }
     child_end.reset();  // EOF once both the child and the grandchild are gone
+    fault::point("exec-forked", st.init_pid);
     console.reset();
 
     pid_t pid = 0;
@@ -229,6 +231,7 @@ pid_t Container::exec(const ExecOptions& opts) {
                     pid = static_cast<pid_t>(std::stol(text));
                     if (!opts.cgroup_paths.empty()) join_sub_cgroups(pid, *cgroup, opts.cgroup_paths);
                     linux_init::send_msg(parent_end.get(), linux_init::SyncMsg::kGo);
+                    fault::point("exec-pid-received", st.init_pid);
                     break;
                 case linux_init::SyncMsg::kNotifyFd:
                     send_listener_to_agent(plan, st, pid, received.get());
@@ -243,6 +246,7 @@ pid_t Container::exec(const ExecOptions& opts) {
             }
         }
         if (pid <= 0) throw Error("exec: the process was ready before reporting its pid");
+        fault::point("exec-ready", st.init_pid);
         log::debug("exec ", st.id, ": process ", pid, " started");
         int child_status = 0;
         while (::waitpid(child, &child_status, 0) < 0 && errno == EINTR) {
