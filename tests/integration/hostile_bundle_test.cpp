@@ -18,6 +18,7 @@
 namespace it = ocirun::it;
 namespace json = boost::json;
 namespace fs = std::filesystem;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -236,7 +237,7 @@ std::string sha_of(const fs::path& file) {
 
 TEST(HostileBundle, CwdThroughSymlinkOrDotDotStaysInTheRootfs) {
     HostTarget target("cwd");
-    for (const std::string& kind : {"symlink", "dotdot"}) {
+    for (const std::string kind : {"symlink", "dotdot"}) {
         it::Bundle bundle;
         std::string cwd;
         if (kind == "symlink") {
