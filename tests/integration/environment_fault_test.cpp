@@ -32,7 +32,9 @@ struct Tally {
 };
 
 bool crashed(const it::CommandResult& r) {
-    return r.timed_out || r.exit_code >= 128 || r.err.find("AddressSanitizer") != std::string::npos ||
+    // 128+N: killed by signal N (exec's own failure exit is 255, like runc's).
+    return r.timed_out || (r.exit_code > 128 && r.exit_code <= 128 + 64) ||
+           r.err.find("AddressSanitizer") != std::string::npos ||
            r.err.find("runtime error:") != std::string::npos;
 }
 
