@@ -23,7 +23,7 @@ function(ocirun_add_plugin name)
     # loader to bind to the binary, which keeps every one of them (cmake/plugin_cxx_symbols.cmake).
     target_link_options(${target} PRIVATE -nodefaultlibs)
     target_link_libraries(${target} PRIVATE c gcc gcc_eh)
-  else()
+  elseif(NOT OCIRUN_FUZZ)  # clang's sanitizer runtimes live in the executable, not the plugin
     target_link_options(${target} PRIVATE -Wl,--no-undefined -Wl,-z,defs)
   endif()
   install(TARGETS ${target} LIBRARY DESTINATION "${OCIRUN_PLUGIN_SUBDIR}")

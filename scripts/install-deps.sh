@@ -13,6 +13,8 @@ packages=(
   libseccomp-dev libapparmor-dev libselinux1-dev libsystemd-dev   # linked by their plugins only (libsystemd: sd-bus, cgroups-systemd)
   protobuf-compiler libprotobuf-dev golang-github-checkpoint-restore-go-criu-dev  # criu plugin (CRIU RPC .proto)
   libgtest-dev
+  clang-14 libclang-rt-14-dev             # libFuzzer + sanitizers for tests/fuzz (tests/reliability/fuzz.sh)
+  time                                     # /usr/bin/time: peak RSS in tests/reliability/scale.sh
   # running containers and the tests
   busybox-static procps iproute2 util-linux
   runc crun                                # the oracles the differential tests and benchmarks compare against

@@ -18,5 +18,8 @@ ctest --output-on-failure --no-tests=error -L e2e
 "$top/scripts/build.sh" "$top/build-release" -DCMAKE_BUILD_TYPE=Release -DOCIRUN_SANITIZE=OFF -DOCIRUN_BUILD_TESTS=OFF
 OCIRUN_TEST_BINARY="$top/build-release/sbin/ocirun" OCIRUN_TEST_PLUGIN_DIR="$top/build-release/lib/ocirun/plugins" \
   ctest --output-on-failure --no-tests=error -L integration
+# Reliability (docs/reliability.md): the bounded part not already in `-L integration`: each fuzz
+# target for 45 s (own clang build), then parallel/race/scale/soak of the Release binary beside runc.
+"$top/tests/reliability/run.sh" --ci
 # A pure cgroup-v2 host in a QEMU guest (this machine is hybrid): tests/vm/README.md.
 ctest -V --no-tests=error -L vm   # -V: show the guest's own test summary

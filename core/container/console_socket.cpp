@@ -5,6 +5,7 @@
 #include <sys/un.h>
 
 #include <cstring>
+#include <vector>
 
 #include "ocirun/error.hpp"
 
@@ -61,13 +62,20 @@ UniqueFd ForegroundConsole::receive_master(const std::string& what) {
         n = ::recvmsg(receiver_.get(), &mh, MSG_CMSG_CLOEXEC);
     } while (n < 0 && errno == EINTR);
     if (n < 0) throw sys_error(what + ": receive the pty master");
-    struct cmsghdr* c = CMSG_FIRSTHDR(&mh);
-    if (n == 0 || !c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-        c->cmsg_len != CMSG_LEN(sizeof(int)))
-        throw Error(what + ": the process did not send its pty master");
-    int fd = -1;
-    std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-    return UniqueFd(fd);
+    // Every fd the kernel installed is ours to close, however many the sender put in (the
+    // control buffer has room for two): only a single one is taken as the master.
+    std::vector<UniqueFd> fds;
+    for (struct cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+        const std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (std::size_t i = 0; i < count; ++i) {
+            int fd = -1;
+            std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+            fds.emplace_back(fd);
+        }
+    }
+    if (n == 0 || fds.size() != 1) throw Error(what + ": the process did not send its pty master");
+    return std::move(fds.front());
 }
 
 }  // namespace ocirun::container

@@ -386,7 +386,15 @@ void Container::destroy(bool force) {
     Locked& l = *locked;
     log::debug("delete ", l.st.id, ": ", to_string(l.status), force ? ", forced" : "");
     container::require_allowed(force ? container::Operation::DeleteForce : container::Operation::Delete, l.status, l.st.id);
-    if (l.status != Status::Stopped) kill_everything(l);  // a created one, or any with --force
+    if (l.status != Status::Stopped) {
+        kill_everything(l);  // a created one, or any with --force
+    } else if (force && l.cgroup && !nothing_left_in(*l.cgroup)) {
+        // "Stopped" by state.json (its init pid gone or wrong) yet processes in the cgroup: a
+        // forced delete must not leave them, nor the cgroup they keep busy.
+        l.cgroup->kill_all(SIGKILL);
+        if (l.cgroup->frozen()) l.cgroup->thaw();
+        wait_until_empty(*l.cgroup, l.st.id);
+    }
     fault::point("delete-processes-killed");
     remove_container(l, *rec_);
     log::debug("delete ", l.st.id, ": cgroup and state removed");
@@ -398,13 +406,17 @@ void Container::pause() {
     if (!l.cgroup)
         throw Error("cannot toggle freezer: cgroups not configured for container " + l.st.id +  // runc's words
                     " (it was created without a cgroup: rootless with no cgroup it could create, or no cgroup driver plugin)");
+    fault::point("pause-locked", l.st.init_pid);
     l.cgroup->freeze();
+    fault::point("pause-frozen", l.st.init_pid);
 }
 
 void Container::resume() {
     Locked l = lock(*rec_);
     container::require_allowed(container::Operation::Resume, l.status, l.st.id);
+    fault::point("resume-locked", l.st.init_pid);
     l.cgroup->thaw();  // Paused implies a cgroup
+    fault::point("resume-thawed", l.st.init_pid);
 }
 
 std::vector<pid_t> Container::processes() const {

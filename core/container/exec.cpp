@@ -30,6 +30,7 @@
 #include "ocirun/ocirun.hpp"
 #include "ocirun_host/sub_cgroup.hpp"
 #include "spec/spec_json.hpp"
+#include "util/fault.hpp"
 #include "util/file_io.hpp"
 #include "util/log.hpp"
 #include "util/unique_fd.hpp"
@@ -176,6 +177,7 @@ pid_t Container::exec(const ExecOptions& opts) {
         linux_init::run_exec(req);  // never returns
     }
     child_end.reset();  // EOF once both the child and the grandchild are gone
+    fault::point("exec-forked", st.init_pid);
     console.reset();
 
     pid_t pid = 0;
@@ -193,6 +195,7 @@ pid_t Container::exec(const ExecOptions& opts) {
                     pid = static_cast<pid_t>(std::stol(text));
                     if (!opts.cgroup_paths.empty()) cgroup->add_process_to_sub(pid, opts.cgroup_paths);
                     linux_init::send_msg(parent_end.get(), linux_init::SyncMsg::kGo);
+                    fault::point("exec-pid-received", st.init_pid);
                     break;
                 case linux_init::SyncMsg::kNotifyFd:
                     send_listener_to_agent(plan, st, pid, received.get());
@@ -207,6 +210,7 @@ pid_t Container::exec(const ExecOptions& opts) {
             }
         }
         if (pid <= 0) throw Error("exec: the process was ready before reporting its pid");
+        fault::point("exec-ready", st.init_pid);
         log::debug("exec ", st.id, ": process ", pid, " started");
         int child_status = 0;
         while (::waitpid(child, &child_status, 0) < 0 && errno == EINTR) {

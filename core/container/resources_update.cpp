@@ -6,6 +6,7 @@
 #include "container/state_rules.hpp"
 #include "ocirun/ocirun.hpp"
 #include "spec/spec_json.hpp"
+#include "util/fault.hpp"
 #include "util/file_io.hpp"
 
 namespace ocirun {
@@ -108,7 +109,9 @@ void Container::update(const spec::LinuxResources& changes) {
     spec::LinuxResources merged = linux_section.resources.value_or(spec::LinuxResources{});
     merge(merged, changes);
 
+    fault::point("update-locked", v.st.init_pid);
     v.cgroup->set_resources(to_apply(merged, changes));
+    fault::point("update-resources-set", v.st.init_pid);
 
     // Rewrite only linux.resources of the stored copy; every other byte of meaning is kept.
     boost::json::value doc = boost::json::parse(config_text);
@@ -116,6 +119,7 @@ void Container::update(const spec::LinuxResources& changes) {
     if (!root.contains("linux") || !root["linux"].is_object()) root["linux"] = boost::json::object{};
     root["linux"].as_object()["resources"] = spec::to_json(merged);
     fileio::write_atomic(v.st.config_file, spec::pretty_print(doc), false, 0600);
+    fault::point("update-recorded", v.st.init_pid);
 }
 
 }  // namespace ocirun

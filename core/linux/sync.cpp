@@ -98,21 +98,24 @@ bool recv_msg(int fd, SyncMsg& msg, std::string& text, int* received_fd) {
         n = ::recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
     } while (retry_receive(n));
     if (n < 0) throw sys_error("sync socket: receive");
-    if (n == 0) return false;
+    // Held here until the record decoded: a malformed record must not leak the fd with it.
+    UniqueFd first;
     for (struct cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
         if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
         std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
         for (std::size_t i = 0; i < count; ++i) {
             int got;
             std::memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-            if (received_fd && *received_fd < 0) {
-                *received_fd = got;
+            if (received_fd && !first) {
+                first.reset(got);
             } else {
                 ::close(got);  // the protocol carries one fd; never leak extras
             }
         }
     }
+    if (n == 0) return false;
     decode_record(buf.data(), static_cast<std::size_t>(n), msg, text);
+    if (received_fd) *received_fd = first.release();
     return true;
 }
 

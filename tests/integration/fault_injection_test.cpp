@@ -220,6 +220,68 @@ TEST(FaultInjection, EveryStepOfDelete) {
     EXPECT_EQ(tally.clean, tally.injected);
 }
 
+// A command on a running container (`run --detach` first; "ID" in `command` is its id), faulted
+// at each of `steps` with each action; `prepare ID` runs before it without the hook (e.g.
+// `pause` before `resume`).
+Tally inject_into_running(const std::vector<std::string>& prepare, const std::vector<std::string>& command,
+                          const std::vector<const char*>& steps) {
+    it::Runner ocirun = it::Runner::ocirun();
+    Tally tally;
+    for (const char* step : steps) {
+        for (const char* action : {"kill", "kill-init"}) {
+            const std::string fault = std::string(action) + "@" + step;
+            it::Bundle bundle;
+            bundle.set_args({"sleep", "1000"});
+            const std::string id = it::unique_id("fault");
+            const auto c = ocirun({"run", "--detach", "--bundle", bundle.path().string(), id}, {.timeout = 20s});
+            EXPECT_EQ(c.exit_code, 0) << c.describe();
+            if (c.exit_code != 0) continue;
+            if (!prepare.empty()) {
+                std::vector<std::string> args = prepare;
+                args.push_back(id);
+                const auto p = ocirun(args, {.timeout = 20s});
+                EXPECT_EQ(p.exit_code, 0) << p.describe();
+            }
+            std::vector<std::string> args = command;
+            for (auto& a : args)
+                if (a == "ID") a = id;
+            const auto r = ocirun(args, with_fault(ocirun, fault));
+            if (std::string(action) == "kill") EXPECT_EQ(r.exit_code, 128 + SIGKILL) << fault << ": " << r.describe();
+            check_cleanup(ocirun, id, bundle, fault, tally);
+        }
+    }
+    return tally;
+}
+
+TEST(FaultInjection, EveryStepOfExec) {
+    const Tally t = inject_into_running({}, {"exec", "ID", "sleep", "500"}, {"exec-forked", "exec-pid-received", "exec-ready"});
+    t.print("exec");
+    EXPECT_EQ(t.clean, t.injected);
+}
+
+TEST(FaultInjection, EveryStepOfDetachedExec) {
+    const Tally t = inject_into_running({}, {"exec", "--detach", "ID", "sleep", "500"},
+                                        {"exec-forked", "exec-pid-received", "exec-ready"});
+    t.print("exec --detach");
+    EXPECT_EQ(t.clean, t.injected);
+}
+
+TEST(FaultInjection, EveryStepOfPauseAndResume) {
+    Tally t = inject_into_running({}, {"pause", "ID"}, {"pause-locked", "pause-frozen"});
+    t.print("pause");
+    EXPECT_EQ(t.clean, t.injected);
+    Tally r = inject_into_running({"pause"}, {"resume", "ID"}, {"resume-locked", "resume-thawed"});
+    r.print("resume");
+    EXPECT_EQ(r.clean, r.injected);
+}
+
+TEST(FaultInjection, EveryStepOfUpdate) {
+    const Tally t = inject_into_running({}, {"update", "--memory", "64m", "--pids-limit", "50", "ID"},
+                                        {"update-locked", "update-resources-set", "update-recorded"});
+    t.print("update");
+    EXPECT_EQ(t.clean, t.injected);
+}
+
 // SIGKILL the runtime from outside `delay` after it started `create` (the init is killed with it
 // only when it already is in the cgroup that delete --force kills).
 struct RandomKillResult {

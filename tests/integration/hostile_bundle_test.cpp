@@ -6,7 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
+#include <iostream>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -15,6 +18,7 @@
 namespace it = ocirun::it;
 namespace json = boost::json;
 namespace fs = std::filesystem;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -207,4 +211,207 @@ TEST(HostileBundle, MaskedAndReadonlyPathsThroughSymlinksStayInside) {
     EXPECT_TRUE(fs::exists(probe));
     fs::remove(probe);
     EXPECT_EQ(read_file(bundle.rootfs() / "secret/key"), "k\n");
+}
+
+// ---- issue #16: more path fields, /proc replaced, races, /proc/self/exe --------------------
+
+namespace {
+
+// Removes the default /dev tmpfs mount: the rootfs' own /dev entries are then what the runtime
+// meets (the CVE-2025-31133 family plants symlinks there).
+void drop_mount(it::Bundle& bundle, const std::string& destination) {
+    auto& mounts = bundle.config().at("mounts").as_array();
+    for (auto it = mounts.begin(); it != mounts.end();) {
+        if (it->at("destination").as_string() == destination) it = mounts.erase(it);
+        else ++it;
+    }
+    bundle.save();
+}
+
+std::string sha_of(const fs::path& file) {
+    auto r = it::run_command({"sha256sum", file.string()});
+    return r.out.substr(0, 64);
+}
+
+}  // namespace
+
+TEST(HostileBundle, CwdThroughSymlinkOrDotDotStaysInTheRootfs) {
+    HostTarget target("cwd");
+    for (const std::string kind : {"symlink", "dotdot"}) {
+        it::Bundle bundle;
+        std::string cwd;
+        if (kind == "symlink") {
+            fs::create_symlink(target.dir(), bundle.rootfs() / "cwdlink");
+            cwd = "/cwdlink";
+        } else {
+            cwd = "/../../../../.." + target.dir().string();
+        }
+        bundle.set_readonly(false);
+        bundle.set_cwd(cwd);
+        auto r = run_script(bundle, "touch written-here; ls | grep -c txt || true", "hb-cwd");
+        // runc resolves cwd inside the rootfs too (creating it there when missing): same outcome.
+        ASSERT_EQ(r.exit_code, 0) << kind << ": " << r.describe();
+        EXPECT_EQ(r.out, "0\n") << kind << ": the process saw the host dir's file";
+        target.expect_untouched();
+        if (it::runc_available()) {
+            it::Runner runc = it::Runner::runc();
+            auto t = run_in(runc, bundle, "touch written-here; ls | grep -c txt || true", "hb-cwd");
+            EXPECT_EQ(t.exit_code, r.exit_code) << "oracle: " << t.describe();
+            target.expect_untouched();
+        }
+    }
+}
+
+TEST(HostileBundle, RootfsProcReplacedBySymlinkDoesNotMountOnTheHost) {
+    HostTarget target("procsym");
+    it::Bundle bundle;
+    fs::remove_all(bundle.rootfs() / "proc");
+    fs::create_symlink(target.dir(), bundle.rootfs() / "proc");
+    auto r = run_script(bundle, "head -1 /proc/self/status", "hb-procsym");
+    // Either refused or procfs mounted inside the rootfs; never on the host target.
+    if (r.exit_code == 0) {
+        EXPECT_EQ(r.out.rfind("Name:", 0), 0u) << r.describe();
+    } else {
+        EXPECT_TRUE(contains(r.err, "proc")) << r.describe();
+    }
+    target.expect_untouched();
+    if (it::runc_available()) {
+        it::Bundle theirs;
+        fs::remove_all(theirs.rootfs() / "proc");
+        fs::create_symlink(target.dir(), theirs.rootfs() / "proc");
+        it::Runner runc = it::Runner::runc();
+        auto t = run_in(runc, theirs, "head -1 /proc/self/status", "hb-procsym");
+        std::cout << "runc with /proc a symlink: exit " << t.exit_code << "; ocirun: exit " << r.exit_code << std::endl;
+        target.expect_untouched();
+    }
+}
+
+TEST(HostileBundle, DevNullSymlinkIsNotUsedToMaskPaths) {
+    // No /dev tmpfs: the rootfs' dev/null is a symlink to a host file. Masking binds "/dev/null"
+    // over masked files; it must never bind (or write) the host file.
+    HostTarget target("devnull");
+    it::Bundle bundle;
+    drop_mount(bundle, "/dev");
+    fs::create_directories(bundle.rootfs() / "dev");
+    fs::create_symlink(target.file(), bundle.rootfs() / "dev/null");
+    fs::create_directories(bundle.rootfs() / "secret");
+    std::ofstream(bundle.rootfs() / "secret-file") << "secret\n";
+    auto& masked = linux_of(bundle)["maskedPaths"].as_array();
+    masked.emplace_back("/secret-file");
+    bundle.save();
+    auto r = run_script(bundle, "cat /secret-file; echo end", "hb-devnull");
+    EXPECT_FALSE(contains(r.out, "host content")) << "the host file was bound inside: " << r.describe();
+    EXPECT_FALSE(contains(r.out, "secret\n")) << "the masked file was readable: " << r.describe();
+    target.expect_untouched();
+}
+
+TEST(HostileBundle, MountTargetSwappedForSymlinkDuringCreateStaysInside) {
+    // Another process sharing the rootfs (a second container, here a host thread) swaps the
+    // bind mount's target directory for a symlink to a host dir, over and over, while containers
+    // are made: every mount must land in the rootfs or fail, never on the host.
+    HostTarget target("race");
+    it::Bundle bundle;
+    fs::create_directories(bundle.rootfs() / "mnt");
+    const fs::path dir = bundle.rootfs() / "mnt/t";
+    add_mount(bundle, "/mnt/t", "tmpfs", "tmpfs");
+    std::atomic<bool> stop{false};
+    std::thread swapper([&] {
+        std::error_code ec;
+        while (!stop) {
+            fs::remove(dir, ec);
+            fs::create_directory(dir, ec);
+            std::this_thread::sleep_for(std::chrono::microseconds(50));
+            fs::remove(dir, ec);
+            fs::create_symlink(target.dir(), dir, ec);
+            std::this_thread::sleep_for(std::chrono::microseconds(50));
+        }
+    });
+    int ran = 0, refused = 0;
+    for (int i = 0; i < 25; ++i) {
+        auto r = run_script(bundle, "true", "hb-race");
+        (r.exit_code == 0 ? ran : refused)++;
+        EXPECT_FALSE(contains(r.err, "AddressSanitizer")) << r.describe();
+    }
+    stop = true;
+    swapper.join();
+    std::cout << "mount target race: 25 runs, " << ran << " ran, " << refused << " refused" << std::endl;
+    target.expect_untouched();
+}
+
+TEST(HostileBundle, ProcSelfExeOverwriteThroughExecLeavesTheRuntimeIntact) {
+    // CVE-2019-5736 shape: while `exec` enters the container, the container writes to every
+    // /proc/PID/exe it can see (the runtime's, if it ever showed up as a process there).
+    it::Runner ocirun = it::Runner::ocirun();
+    const fs::path binary = ocirun.binary();
+    const std::string before = sha_of(binary);
+    it::Bundle bundle;
+    bundle.set_readonly(false);
+    bundle.set_args({"sh", "-c", "while :; do for e in /proc/[0-9]*/exe; do echo evil > $e 2>/dev/null; done; done"});
+    const std::string id = it::unique_id("hb-exe");
+    auto c = ocirun({"run", "--detach", "--bundle", bundle.path().string(), id}, {.timeout = 20s});
+    ASSERT_EQ(c.exit_code, 0) << c.describe();
+    for (int i = 0; i < 15; ++i) {
+        auto e = ocirun({"exec", id, "sh", "-c", "echo evil > /proc/self/exe 2>/dev/null; true"}, {.timeout = 20s});
+        EXPECT_EQ(e.exit_code, 0) << e.describe();
+    }
+    ocirun({"delete", "--force", id});
+    EXPECT_EQ(it::leftovers(ocirun, id, bundle), kNothing);
+    EXPECT_EQ(sha_of(binary), before) << "the runtime binary changed";
+    for (const auto& p : fs::directory_iterator(ocirun_test_plugin_dir()))
+        EXPECT_NE(it::read_file(p.path()).rfind("evil", 0), 0u) << p.path();
+}
+
+TEST(HostileBundle, ConsoleSocketAndListenerPathThroughSymlinksFailCleanly) {
+    HostTarget target("sock");
+    it::Runner ocirun = it::Runner::ocirun();
+    // --console-socket naming a symlink to a regular host file.
+    const fs::path link = target.dir().parent_path() / (it::unique_id("sock-link"));
+    fs::create_symlink(target.file(), link);
+    it::Bundle bundle;
+    bundle.set_terminal(true);
+    const std::string id = it::unique_id("hb-sock");
+    auto r = ocirun({"create", "--console-socket", link.string(), "--bundle", bundle.path().string(), id});
+    EXPECT_NE(r.exit_code, 0) << r.describe();
+    EXPECT_TRUE(contains(r.err, "console")) << r.describe();
+    EXPECT_EQ(it::leftovers(ocirun, id, bundle), kNothing);
+    fs::remove(link);
+    // linux.seccomp.listenerPath: a relative path climbing out, and a symlink to a host file.
+    for (const std::string& listener : {std::string("../../../../") + target.file().relative_path().string(), target.file().string()}) {
+        it::Bundle b;
+        linux_of(b)["seccomp"] = json::parse(
+            R"({"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_NOTIFY"}]})");
+        linux_of(b)["seccomp"].as_object()["listenerPath"] = listener;
+        b.save();
+        const std::string lid = it::unique_id("hb-listener");
+        auto l = ocirun({"run", "--detach", "--bundle", b.path().string(), lid}, {.timeout = 20s});
+        EXPECT_NE(l.exit_code, 0) << listener << ": " << l.describe();
+        EXPECT_TRUE(contains(l.err, "listenerPath") || contains(l.err, "seccomp agent")) << l.describe();
+        ocirun({"delete", "--force", lid});
+        EXPECT_EQ(it::leftovers(ocirun, lid, b), kNothing);
+    }
+    target.expect_untouched();
+}
+
+TEST(HostileBundle, HookPathsThatAreNotAbsoluteOrClimbAreRefusedOrRunOnTheHostPathOnly) {
+    HostTarget target("hook");
+    for (const std::string& path : {std::string("true"), std::string("../../../../bin/true"), std::string("")}) {
+        it::Bundle bundle;
+        bundle.config()["hooks"] = json::object{{"prestart", json::array{json::object{{"path", path}}}}};
+        bundle.save();
+        it::Runner ocirun = it::Runner::ocirun();
+        const std::string id = it::unique_id("hb-hook");
+        bundle.set_args({"true"});
+        auto r = ocirun({"run", "--bundle", bundle.path().string(), id}, {.timeout = 20s});
+        ocirun({"delete", "--force", id});
+        EXPECT_EQ(it::leftovers(ocirun, id, bundle), kNothing);
+        if (it::runc_available()) {
+            it::Runner runc = it::Runner::runc();
+            const std::string rid = it::unique_id("hb-hook");
+            auto t = runc({"run", "--bundle", bundle.path().string(), rid}, {.timeout = 20s});
+            runc({"delete", "--force", rid});
+            EXPECT_EQ(r.exit_code == 0, t.exit_code == 0)
+                << "hook path \"" << path << "\": ocirun " << r.describe() << "\nrunc " << t.describe();
+        }
+    }
+    target.expect_untouched();
 }
