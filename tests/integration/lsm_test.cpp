@@ -159,7 +159,9 @@ TEST(LsmHost, ApparmorProfileIsRefusedWhenAppArmorIsOffLikeRunc) {
     process_of(bundle)["apparmorProfile"] = "ocirun-test";
     auto r = refused_without_leftovers(ocirun, bundle, "aa-off");
     EXPECT_EQ(r.exit_code, 1) << r.describe();
-    EXPECT_TRUE(contains(r.err, "config.json: process.apparmorProfile: unable to apply apparmor profile \"ocirun-test\": AppArmor is not enabled")) << r.describe();
+    // The log line escapes the quotes around the name: match the parts.
+    EXPECT_TRUE(contains(r.err, "config.json: process.apparmorProfile: unable to apply apparmor profile ")) << r.describe();
+    EXPECT_TRUE(contains(r.err, "ocirun-test\\\": AppArmor is not enabled in the kernel")) << r.describe();
     if (!it::runc_available()) GTEST_SKIP() << "runc not installed: no oracle";
     it::Runner runc = it::Runner::runc();
     auto o = refused_without_leftovers(runc, bundle, "aa-off-runc");
@@ -211,7 +213,9 @@ TEST(LsmHost, ExecLabelFlagsAreRefusedWhenTheLsmIsOff) {
     ASSERT_TRUE(c.started()) << c.describe();
     auto a = c.exec({"--apparmor", "ocirun-test"}, {"true"});
     EXPECT_NE(a.exit_code, 0) << a.describe();
-    EXPECT_TRUE(contains(a.err, "process.apparmorProfile: unable to apply apparmor profile \"ocirun-test\": AppArmor is not enabled")) << a.describe();
+    EXPECT_EQ(a.exit_code, 255) << a.describe();
+    EXPECT_TRUE(contains(a.err, "exec failed: exec: process.apparmorProfile: unable to apply apparmor profile ")) << a.describe();
+    EXPECT_TRUE(contains(a.err, "AppArmor is not enabled in the kernel")) << a.describe();
     auto s = c.exec({"--process-label", "system_u:system_r:initrc_t:s0"}, {"true"});
     EXPECT_NE(s.exit_code, 0) << s.describe();
     EXPECT_TRUE(contains(s.err, "process.selinuxLabel: selinux label is specified in config, but selinux is disabled")) << s.describe();
@@ -347,9 +351,8 @@ TEST(AppArmorGuest, UnknownProfileFailsCreateClearlyAndLeavesNothing) {
     process_of(bundle)["apparmorProfile"] = "ocirun-no-such-profile";
     auto r = refused_without_leftovers(ocirun, bundle, "aa-unknown");
     EXPECT_EQ(r.exit_code, 1) << r.describe();
-    EXPECT_TRUE(contains(r.err, "config.json: process.apparmorProfile: unable to apply apparmor profile "
-                                "\"ocirun-no-such-profile\": apparmor profile \"ocirun-no-such-profile\" is not loaded"))
-        << r.describe();
+    EXPECT_TRUE(contains(r.err, "config.json: process.apparmorProfile: unable to apply apparmor profile ")) << r.describe();
+    EXPECT_TRUE(contains(r.err, "ocirun-no-such-profile\\\" is not loaded (load it with apparmor_parser)")) << r.describe();
     it::Runner runc = it::Runner::runc();
     auto o = refused_without_leftovers(runc, bundle, "aa-unknown-runc");
     EXPECT_EQ(o.exit_code, r.exit_code) << "runc: " << o.describe();
@@ -424,9 +427,8 @@ TEST(SelinuxGuest, InvalidLabelFailsBeforeCreate) {
     process_of(bundle)["selinuxLabel"] = "system_u:system_r:ocirun_no_such_t:s0";
     auto r = refused_without_leftovers(ocirun, bundle, "se-invalid");
     EXPECT_EQ(r.exit_code, 1) << r.describe();
-    EXPECT_TRUE(contains(r.err, "config.json: process.selinuxLabel: invalid SELinux label "
-                                "\"system_u:system_r:ocirun_no_such_t:s0\": not a valid context for the loaded policy"))
-        << r.describe();
+    EXPECT_TRUE(contains(r.err, "config.json: process.selinuxLabel: invalid SELinux label ")) << r.describe();
+    EXPECT_TRUE(contains(r.err, "ocirun_no_such_t:s0\\\": not a valid context for the loaded policy")) << r.describe();
     it::Runner runc = it::Runner::runc();
     auto o = refused_without_leftovers(runc, bundle, "se-invalid-runc");
     std::cerr << "runc's text for an invalid label: " << o.err;
