@@ -115,7 +115,8 @@ void expect_features_and_plugins_say_usable(const std::string& lsm) {
     auto p = ocirun({"plugins", "--format", "json"}, {.timeout = kSlow});
     ASSERT_EQ(p.exit_code, 0) << p.describe();
     bool listed = false;
-    for (const auto& e : json::parse(p.out).as_array()) {
+    const json::value plugins = json::parse(p.out);
+    for (const auto& e : plugins.as_array()) {
         if (e.at("name") != lsm.c_str()) continue;
         listed = true;
         EXPECT_EQ(e.at("host"), "available") << e;
@@ -297,7 +298,8 @@ void load_apparmor_profiles() {
         load_apparmor_profiles();                                                                           \
     } while (0)
 
-const char* kDenyScript = "cat /proc/self/attr/current; echo; if echo x >/tmp/deny; then echo wrote; else echo denied; fi";
+// AppArmor's attr/current ends with a newline.
+const char* kDenyScript = "cat /proc/self/attr/current; if echo x >/tmp/deny; then echo wrote; else echo denied; fi";
 
 }  // namespace
 
