@@ -73,6 +73,16 @@ int execute_features(const GlobalOptions& g, const FeaturesCommand&) {
     return 0;
 }
 
+namespace {
+
+// Whether a loaded plugin can work on this host: "available", or "unavailable: WHY".
+std::string host_column(const PluginEntry& e) {
+    if (e.status != "loaded") return "-";
+    return e.unavailable_reason.empty() ? "available" : "unavailable: " + e.unavailable_reason;
+}
+
+}  // namespace
+
 int execute_plugins(const GlobalOptions& g, const PluginsCommand& cmd) {
     Runtime rt(runtime_options(g));
     const std::vector<PluginEntry> entries = rt.plugins().inspect_all();
@@ -83,15 +93,16 @@ int execute_plugins(const GlobalOptions& g, const PluginsCommand& cmd) {
                                               {"kind", plugin::kind_name(e.kind)},
                                               {"version", e.version},
                                               {"status", e.status},
+                                              {"host", host_column(e)},
                                               {"path", e.path.string()}});
         }
         std::cout << boost::json::serialize(out) << '\n';
         return 0;
     }
-    std::vector<std::vector<std::string>> rows{{"NAME", "KIND", "VERSION", "STATUS", "PATH"}};
+    std::vector<std::vector<std::string>> rows{{"NAME", "KIND", "VERSION", "STATUS", "HOST", "PATH"}};
     for (const auto& e : entries)
         rows.push_back({e.name, plugin::kind_name(e.kind), e.version.empty() ? "-" : e.version,
-                        e.status, e.path.string()});
+                        e.status, host_column(e), e.path.string()});
     std::cout << format_table(rows);
     return 0;
 }

@@ -17,6 +17,7 @@
 #include "container/console_socket.hpp"
 #include "container/container_record.hpp"
 #include "container/init_waiter.hpp"
+#include "container/lsm_choice.hpp"
 #include "container/process_info.hpp"
 #include "container/state_rules.hpp"
 #include "container/status.hpp"
@@ -92,7 +93,7 @@ void check_sub_cgroup_paths(const plugin::Cgroup& cgroup, const std::map<std::st
 struct ExecPlan {
     spec::Spec config;
     std::optional<plugin::CompiledFilter> seccomp;
-    plugin::Lsm* lsm = nullptr;
+    linux_init::LsmLabels lsm;
 };
 
 void send_listener_to_agent(const ExecPlan& plan, const state::StoredState& st, pid_t pid, int fd) {
@@ -145,9 +146,7 @@ pid_t Container::exec(const ExecOptions& opts) {
     plan.config = load_stored_config(st);
     if (plan.config.linuxSection && plan.config.linuxSection->seccomp)
         plan.seccomp = compile_syscall_filter(*rec_->plugins, *plan.config.linuxSection->seccomp);
-    if (!process.apparmorProfile.empty()) plan.lsm = &rec_->plugins->lsm("apparmor", "process.apparmorProfile");
-    else if (!process.selinuxLabel.empty()) plan.lsm = &rec_->plugins->lsm("selinux", "process.selinuxLabel");
-    if (plan.lsm) plan.lsm->validate(process, "");
+    plan.lsm = container::choose_lsm_labels(*rec_->plugins, process, "", "exec: ");
     if (!opts.cgroup_paths.empty() && !cgroup)
         throw Error("--cgroup: container " + st.id + " has no cgroup (no cgroup driver plugin was installed when it was created)");
     if (!opts.cgroup_paths.empty()) check_sub_cgroup_paths(*cgroup, opts.cgroup_paths);

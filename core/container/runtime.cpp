@@ -20,6 +20,7 @@
 #include "container/container_record.hpp"
 #include "container/hooks.hpp"
 #include "container/init_launcher.hpp"
+#include "container/lsm_choice.hpp"
 #include "container/process_info.hpp"
 #include "container/rfc3339.hpp"
 #include "container/rootless.hpp"
@@ -82,7 +83,7 @@ struct CreatePlan {
     fs::path rootfs;
     int clone_flags = 0;
     std::optional<plugin::CompiledFilter> seccomp;
-    plugin::Lsm* lsm = nullptr;
+    linux_init::LsmLabels lsm;
     bool cgroup_namespace = false;
     plugin::CgroupDriver* cgroup_driver = nullptr;  // null: no cgroup (see choose_cgroup_driver)
     linux_init::IdMapPlan id_maps;                  // how a new user namespace's maps get written
@@ -245,9 +246,7 @@ CreatePlan plan_create(const CreateOptions& opts, PluginRegistry& plugins, const
     check_namespace_paths(plan.spec);
     const spec::Process& proc = *plan.spec.process;
     const std::string mount_label = plan.spec.linuxSection ? plan.spec.linuxSection->mountLabel : "";
-    if (!proc.apparmorProfile.empty()) plan.lsm = &plugins.lsm("apparmor");
-    else if (!proc.selinuxLabel.empty() || !mount_label.empty()) plan.lsm = &plugins.lsm("selinux");
-    if (plan.lsm) plan.lsm->validate(proc, mount_label);
+    plan.lsm = container::choose_lsm_labels(plugins, proc, mount_label, "config.json: ");
     check_rlimits_raisable(plan.spec);
     check_pid_file_dir(opts.pid_file);
     linux_init::warn_unavailable_capabilities(proc);

@@ -3,6 +3,7 @@ list(APPEND OCIRUN_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/cgroup_view.cpp
   ${CMAKE_CURRENT_LIST_DIR}/container.cpp
   ${CMAKE_CURRENT_LIST_DIR}/events.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/lsm_choice.cpp
   ${CMAKE_CURRENT_LIST_DIR}/exec.cpp
   ${CMAKE_CURRENT_LIST_DIR}/hooks.cpp
   ${CMAKE_CURRENT_LIST_DIR}/console_socket.cpp

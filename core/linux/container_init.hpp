@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <string>
 
+#include "linux/lsm_labels.hpp"
 #include "ocirun/plugin.hpp"
 #include "ocirun/spec.hpp"
 #include "util/unique_fd.hpp"
@@ -63,7 +64,7 @@ struct InitRequest {
     bool no_new_keyring = false;
     bool user_namespace = false;            // a user ns was created: wait for kGo before setup
     const plugin::CompiledFilter* seccomp = nullptr;  // loaded last, after caps are dropped
-    plugin::Lsm* lsm = nullptr;             // set_exec_label before execve when labels are set
+    LsmLabels lsm;                          // process and mount labels, with their plugins
     // Set when the init joins its cgroup itself, first thing after kGo (cheaper than the
     // runtime moving it: see plugin::Cgroup::add_process); null when the runtime did.
     plugin::Cgroup* join_cgroup = nullptr;

@@ -97,6 +97,7 @@ void set_up_and_exec(const ExecRequest& r, bool in_user_ns) {
     process.env = process_environment(process);  // HOME from the container's /etc/passwd
 
     apply_oom_score_adj(process);
+    set_key_labels(r.lsm);
     join_session_keyring();
     // Not a new console mount: /dev/console stays the init's.
     if (process.terminal) setup_terminal(process, r.console_socket_fd, false);
@@ -113,17 +114,13 @@ void set_up_and_exec(const ExecRequest& r, bool in_user_ns) {
     // And the fds closed (a profile may refuse close_range): the sync socket and the trampoline
     // stay, close-on-exec.
     hand_over_fds(r.preserve_fds, {trampoline.get(), r.sync_fd});
+    set_exec_labels(r.lsm);  // before any filter, as runc (see init.cpp)
     if (r.seccomp && !filter_after_caps) load_syscall_filter(*r.seccomp, r.sync_fd);
     apply_user_and_capabilities(process, in_user_ns);
     if (!cwd_entered) enter_cwd(process);
     apply_no_new_privileges(process);
 
     const std::string executable = find_executable(process);
-    if (r.lsm) {
-        const std::string& label =
-            !process.apparmorProfile.empty() ? process.apparmorProfile : process.selinuxLabel;
-        if (!label.empty()) r.lsm->set_exec_label(label);
-    }
     if (r.seccomp && filter_after_caps) load_syscall_filter(*r.seccomp, r.sync_fd);
     // After the filter: write() only (docs/cli.md lists what follows it).
     send_to_runtime(r.sync_fd, SyncMsg::kReady);

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "ocirun/plugin.hpp"
+#include "linux/lsm_labels.hpp"
 #include "ocirun/spec.hpp"
 
 namespace ocirun::linux_init {
@@ -24,7 +25,7 @@ struct ExecRequest {
     int console_socket_fd = -1;              // connected --console-socket, or -1
     unsigned preserve_fds = 0;               // fds 3..3+N-1 pass through
     const plugin::CompiledFilter* seccomp = nullptr;  // the container's linux.seccomp
-    plugin::Lsm* lsm = nullptr;              // set_exec_label when the process has a label
+    LsmLabels lsm;                           // the process's labels, with their plugins
     plugin::Cgroup* join_cgroup = nullptr;   // joined by the child itself after kGo (may be null)
 };
 

@@ -69,7 +69,7 @@ void check_delegated(const std::vector<spec::LinuxIDMapping>& maps, const MapKin
         bool covered = false;
         for (const auto& r : ranges) covered = covered || (first >= r.start && end <= r.start + r.count);
         if (!covered)
-            throw InvalidConfig::in_file("config.json", std::string(kind.field) + "[" + std::to_string(i) + "]", "host " +
+            throw InvalidConfig::in_file("config.json", std::string(kind.field) + "[" + std::to_string(i) + "]", std::string("host ") +
                         kind.id_word + "s " + std::to_string(first) + "-" + std::to_string(end - 1) +
                         " are not given to " + caller_name() + " in " + kind.sub_file +
                         " (a non-root user can map only its own " + kind.id_word + " " +
@@ -81,7 +81,7 @@ IdMapWriter plan_one(const std::vector<spec::LinuxIDMapping>& maps, const MapKin
     if (maps.empty()) return IdMapWriter::kNone;
     if (may_write_any_map() || is_own_single_id(maps, kind.own_id)) return IdMapWriter::kDirect;
     if (find_in_path(kind.helper).empty())
-        throw InvalidConfig::in_file("config.json", kind.field, "a non-root user can map only its own " +
+        throw InvalidConfig::in_file("config.json", kind.field, std::string("a non-root user can map only its own ") +
                     kind.id_word + " " + std::to_string(kind.own_id) + " itself; this mapping needs " + kind.helper +
                     " (Debian package uidmap), which is not in PATH");
     check_delegated(maps, kind);

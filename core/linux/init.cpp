@@ -185,7 +185,10 @@ void run_steps(const InitRequest& r) {
     set_names(spec);
 
     apply_oom_score_adj(process);
-    if (!r.no_new_keyring) join_session_keyring();
+    if (!r.no_new_keyring) {
+        set_key_labels(r.lsm);
+        join_session_keyring();
+    }
 
     {
         UniqueFd root = prepare_rootfs(spec, r.rootfs, r.shares_mount_namespace);
@@ -236,6 +239,9 @@ void run_steps(const InitRequest& r) {
     // close-on-exec: the sync socket (until execve: its EOF is `run`'s exec signal), the exec
     // fifo's O_PATH fd, the trampoline.
     hand_over_fds(r.preserve_fds, {fifo.get(), trampoline.get(), r.sync_fd});
+    // Where runc sets them: before any filter (so none has to allow the /proc/self/attr writes);
+    // they take effect at the execve of the trampoline, which then execs the program.
+    set_exec_labels(r.lsm);
     if (r.seccomp && !filter_after_caps) load_syscall_filter(r);
     apply_user_and_capabilities(process, in_user_ns);
     if (!cwd_entered) enter_cwd(process);
@@ -243,11 +249,6 @@ void run_steps(const InitRequest& r) {
 
     // Found before kReady so that `create` fails, not `start`, when the program is missing.
     const std::string executable = find_executable(process);
-    if (r.lsm) {
-        const std::string& label =
-            !process.apparmorProfile.empty() ? process.apparmorProfile : process.selinuxLabel;
-        if (!label.empty()) r.lsm->set_exec_label(label);
-    }
 
     // Before kReady, as runc does: a failed load still fails `create`, and a listener fd must
     // still reach the runtime over the sync socket.

@@ -12,6 +12,7 @@
 
 #include "linux/idmapped_mount.hpp"
 #include "linux/init_steps.hpp"
+#include "linux/lsm_labels.hpp"
 #include "linux/mount_options.hpp"
 #include "linux/path_in_root.hpp"
 #include "linux/tmpfs_copyup.hpp"
@@ -118,11 +119,7 @@ void mount_one(const spec::Mount& m, const std::string& dest, int root_fd,
     ResolvedPath target = resolve_in_root(root_fd, dest, bind && !source_dir ? Create::kFile : Create::kDir);
     check_proc_destination(m, target.path, bind, where);
     std::string data = opts.data;
-    if (!bind && request.lsm && request.spec->linuxSection &&
-        !request.spec->linuxSection->mountLabel.empty()) {
-        std::string label = request.lsm->mount_label_option(request.spec->linuxSection->mountLabel);
-        if (!label.empty()) data += (data.empty() ? "" : ",") + label;
-    }
+    if (!bind) add_mount_label_option(request.lsm, m.type, data);
 
     bool bound = bind;
     if (idmapped) {
@@ -155,6 +152,8 @@ void mount_one(const spec::Mount& m, const std::string& dest, int root_fd,
             throw sys_error(where + ": mount " + kind + " (bind of the host's " + host + ")");
         bound = true;
     }
+    if (!bound && mount_root_needs_label(request.lsm, m.type))
+        label_mount_root(request.lsm, resolve_in_root(root_fd, dest).proc_path());
 
     // A bind ignores every flag but MS_BIND|MS_REC: the rest needs a remount of the new mount
     // (re-resolved, so we address the mount and not the directory under it).

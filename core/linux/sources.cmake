@@ -6,6 +6,7 @@ list(APPEND OCIRUN_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/path_in_root.cpp
   ${CMAKE_CURRENT_LIST_DIR}/mount_options.cpp
   ${CMAKE_CURRENT_LIST_DIR}/rootfs.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/lsm_labels.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cgroup_mount.cpp
   ${CMAKE_CURRENT_LIST_DIR}/devices.cpp
   ${CMAKE_CURRENT_LIST_DIR}/pivot.cpp

@@ -199,6 +199,21 @@ plugin::Lsm& PluginRegistry::lsm(const std::string& name, const std::string& nee
     return as_kind<plugin::Lsm>(impl_->load_named(name, plugin::Kind::Lsm, needed_by));
 }
 
+plugin::Lsm& PluginRegistry::lsm_for(const std::string& field) {
+    plugin::Lsm* fallback = nullptr;
+    for (const auto& f : impl_->discover()) {
+        if (f.kind != plugin::Kind::Lsm || impl_->is_disabled(f.name)) continue;
+        auto& lsm = as_kind<plugin::Lsm>(impl_->open(f));
+        const auto fields = lsm.fields();
+        if (std::find(fields.begin(), fields.end(), field) == fields.end()) continue;
+        if (lsm.unavailable_reason(impl_->host).empty()) return lsm;
+        if (!fallback) fallback = &lsm;
+    }
+    if (fallback) return *fallback;
+    throw Error(field + ": no lsm plugin found that applies it; searched: " +
+                plugin_detail::join_dirs(impl_->dirs));
+}
+
 plugin::Checkpointer& PluginRegistry::checkpointer(const std::string& needed_by) {
     return as_kind<plugin::Checkpointer>(impl_->load_first_of_kind(plugin::Kind::Checkpointer, needed_by));
 }

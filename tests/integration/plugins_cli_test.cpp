@@ -98,7 +98,7 @@ TEST(PluginsCli, TableListsEveryBuiltPluginWithKindVersionStatusPath) {
     ASSERT_EQ(r.exit_code, 0) << r.describe();
     const auto lines = lines_of(r.out);
     ASSERT_FALSE(lines.empty()) << r.describe();
-    EXPECT_EQ(words(lines[0]), (std::vector<std::string>{"NAME", "KIND", "VERSION", "STATUS", "PATH"})) << r.out;
+    EXPECT_EQ(words(lines[0]), (std::vector<std::string>{"NAME", "KIND", "VERSION", "STATUS", "HOST", "PATH"})) << r.out;
     for (const auto& [name, p] : plugins) {
         bool found = false;
         for (size_t i = 1; i < lines.size(); ++i) {
@@ -109,6 +109,7 @@ TEST(PluginsCli, TableListsEveryBuiltPluginWithKindVersionStatusPath) {
             EXPECT_EQ(w[1], p.kind) << lines[i];
             EXPECT_TRUE(std::regex_match(w[2], std::regex(R"(\d+\.\d+\.\d+.*)"))) << "version: " << lines[i];
             EXPECT_EQ(w[3], "loaded") << "a built plugin should load: " << lines[i];
+            EXPECT_TRUE(w[4] == "available" || w[4] == "unavailable:") << "host column: " << lines[i];
             EXPECT_EQ(w.back(), p.path.string()) << lines[i];
         }
         EXPECT_TRUE(found) << name << " (" << p.path << ") is not listed:\n" << r.out;
@@ -127,7 +128,7 @@ TEST(PluginsCli, JsonFormatParsesAndMatchesTheBuiltFiles) {
     for (const auto& e : v.as_array()) {
         ASSERT_TRUE(e.is_object()) << r.out;
         const auto& o = e.as_object();
-        for (const char* k : {"name", "kind", "version", "status", "path"})
+        for (const char* k : {"name", "kind", "version", "status", "host", "path"})
             ASSERT_TRUE(o.contains(k) && o.at(k).is_string()) << "no string \"" << k << "\" in " << e;
         const std::string name(o.at("name").as_string());
         listed.insert(name);
@@ -158,10 +159,14 @@ TEST(PluginsCli, FeaturesReflectBuiltPluginsAndHost) {
         ASSERT_TRUE(l.contains("cgroup")) << r.out;
         EXPECT_EQ(l.at("cgroup").at("v1"), true) << l.at("cgroup");
     }
-    // Host facts: no AppArmor, SELinux disabled, whether or not their plugins are built.
-    for (const char* lsm : {"apparmor", "selinux"}) {
+    // Host facts: true only where the kernel runs that LSM (and its plugin is built).
+    const bool apparmor_on = read_text("/sys/module/apparmor/parameters/enabled").rfind("Y", 0) == 0 &&
+                             fs::exists("/sys/kernel/security/apparmor");
+    const bool selinux_on = fs::exists("/sys/fs/selinux/enforce");
+    for (auto [lsm, on] : {std::pair{"apparmor", apparmor_on}, std::pair{"selinux", selinux_on}}) {
         ASSERT_TRUE(l.contains(lsm)) << r.out;
-        EXPECT_EQ(l.at(lsm).at("enabled"), false) << lsm << ": " << l.at(lsm);
+        const bool plugin_built = built(std::string("lsm.") + lsm + ".so");
+        EXPECT_EQ(l.at(lsm).at("enabled"), on && plugin_built) << lsm << ": " << l.at(lsm);
     }
 }
 

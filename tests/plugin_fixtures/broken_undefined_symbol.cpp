@@ -12,8 +12,9 @@ public:
         return {"undefined-symbol", ocirun::plugin::Kind::Lsm,
                 std::to_string(ocirun_fixture_function_nobody_defines()), "broken fixture"};
     }
-    void validate(const ocirun::spec::Process&, const std::string&) const override {}
-    void set_exec_label(const std::string&) override {}
+    std::vector<std::string> fields() const override { return {}; }
+    void validate(const std::string&, const std::string&) const override {}
+    void set_exec_label(const std::string&, const std::string&) override {}
     std::string mount_label_option(const std::string&) const override { return {}; }
 };
 

@@ -265,8 +265,21 @@ TEST_F(PluginLoaderTest, LoadingIsLazy) {
 
 TEST_F(PluginLoaderTest, FixtureOperationsThrowNotImplemented) {
     PluginRegistry reg(config_with_dir(fixture_dir("good")), {}, {});
-    EXPECT_THROW(reg.lsm("fixture-lsm").set_exec_label("x"), ocirun::NotImplemented);
+    EXPECT_THROW(reg.lsm("fixture-lsm").set_exec_label("process.apparmorProfile", "x"), ocirun::NotImplemented);
     EXPECT_EQ(reg.lsm("fixture-lsm").features_json(), R"({"enabled":false})");
+}
+
+// The core asks for a field, never a name: a third-party lsm plugin (the fixture claims
+// process.apparmorProfile) is chosen exactly like the shipped ones.
+TEST_F(PluginLoaderTest, LsmIsChosenByTheFieldItServesNotByName) {
+    PluginRegistry reg(config_with_dir(fixture_dir("good")), {}, {});
+    EXPECT_EQ(reg.lsm_for("process.apparmorProfile").info().name, "fixture-lsm");
+    EXPECT_TRUE(contains(reg.loaded_names(), "fixture-lsm"));
+    const auto msg = error_of([&] { reg.lsm_for("process.selinuxLabel"); });
+    EXPECT_EQ(msg.rfind("process.selinuxLabel: no lsm plugin found that applies it; searched: " +
+                            fixture_dir("good").string(), 0),
+              0u)
+        << msg;
 }
 
 // ---------------------------------------------------------------- broken plugins
@@ -384,38 +397,57 @@ TEST_F(RealPluginTest, EveryBuiltPluginLoads) {
     }
 }
 
-TEST_F(RealPluginTest, ApparmorReportsHostAndRefusesToPretend) {
+// The message of the ocirun::Error `f` throws ("" when it throws none).
+template <class F>
+std::string refusal_of(F f) {
+    try {
+        f();
+    } catch (const ocirun::Error& e) {
+        return e.what();
+    }
+    return {};
+}
+
+TEST_F(RealPluginTest, ApparmorReportsHostAndServesItsField) {
     auto reg = registry_with("lsm.apparmor.so");
     if (!reg) GTEST_SKIP() << "lsm.apparmor.so not built (OCIRUN_PLUGIN_APPARMOR=OFF?)";
     auto& aa = reg->lsm("apparmor");
     EXPECT_EQ(aa.info().name, "apparmor");
+    EXPECT_EQ(aa.fields(), std::vector<std::string>{"process.apparmorProfile"});
+    EXPECT_EQ(&reg->lsm_for("process.apparmorProfile"), &aa);
     const bool enabled = file_says_yes("/sys/module/apparmor/parameters/enabled") &&
                          fs::exists("/sys/kernel/security/apparmor");
     const std::string reason = aa.unavailable_reason({});
     EXPECT_EQ(reason.empty(), enabled) << reason;
-    EXPECT_EQ(aa.features_json(), enabled ? R"({"enabled":true})" : R"({"enabled":false})");
-    try {
-        aa.set_exec_label("some-profile");
-        ADD_FAILURE() << "set_exec_label must not succeed";
-    } catch (const ocirun::NotImplemented& e) {
-        EXPECT_STREQ(e.what(), "apparmor plugin: applying a profile is not implemented yet");
+    EXPECT_EQ(aa.features_json(), enabled ? R"({"linux":{"apparmor":{"enabled":true}}})"
+                                          : R"({"linux":{"apparmor":{"enabled":false}}})");
+    EXPECT_EQ(aa.mount_label_option("x"), "");
+    const std::string refused = refusal_of([&] { aa.validate("process.apparmorProfile", "some-profile"); });
+    if (!enabled) {
+        EXPECT_EQ(refused, "process.apparmorProfile: unable to apply apparmor profile \"some-profile\": " + reason);
+    } else {
+        EXPECT_NE(refused.find("is not loaded"), std::string::npos) << refused;
     }
-    EXPECT_THROW(aa.validate(ocirun::spec::Process{}, ""), ocirun::NotImplemented);
-    EXPECT_THROW(aa.mount_label_option("x"), ocirun::NotImplemented);
 }
 
-TEST_F(RealPluginTest, SelinuxReportsHostAndRefusesToPretend) {
+TEST_F(RealPluginTest, SelinuxReportsHostAndServesItsFields) {
     auto reg = registry_with("lsm.selinux.so");
     if (!reg) GTEST_SKIP() << "lsm.selinux.so not built (OCIRUN_PLUGIN_SELINUX=OFF?)";
     auto& se = reg->lsm("selinux");
     EXPECT_EQ(se.info().name, "selinux");
+    EXPECT_EQ(se.fields(), (std::vector<std::string>{"process.selinuxLabel", "linux.mountLabel"}));
+    EXPECT_EQ(&reg->lsm_for("linux.mountLabel"), &se);
     const bool enabled = fs::exists("/sys/fs/selinux/enforce");
     const std::string reason = se.unavailable_reason({});
     EXPECT_EQ(reason.empty(), enabled) << reason;
-    EXPECT_EQ(se.features_json(), enabled ? R"({"enabled":true})" : R"({"enabled":false})");
-    EXPECT_THROW(se.set_exec_label("system_u:system_r:container_t:s0"), ocirun::NotImplemented);
-    EXPECT_THROW(se.validate(ocirun::spec::Process{}, ""), ocirun::NotImplemented);
-    EXPECT_THROW(se.mount_label_option("system_u:object_r:container_file_t:s0"), ocirun::NotImplemented);
+    EXPECT_EQ(se.features_json(), enabled ? R"({"linux":{"selinux":{"enabled":true}}})"
+                                          : R"({"linux":{"selinux":{"enabled":false}}})");
+    EXPECT_EQ(se.mount_label_option("system_u:object_r:tmp_t:s0:c1,c2"), R"(context="system_u:object_r:tmp_t:s0:c1,c2")");
+    if (!enabled) {
+        EXPECT_EQ(refusal_of([&] { se.validate("process.selinuxLabel", "system_u:system_r:initrc_t:s0"); }),
+                  "process.selinuxLabel: selinux label is specified in config, but selinux is disabled or not supported");
+    }
+    EXPECT_NE(refusal_of([&] { se.validate("process.selinuxLabel", "a\"b"); }), "");
 }
 
 TEST_F(RealPluginTest, CriuReportsBinaryAndRefusesToPretend) {

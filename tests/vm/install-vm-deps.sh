@@ -1,14 +1,17 @@
 #!/bin/bash
 # Installs what tests/vm/run-in-vm.sh needs on a fresh Debian host: QEMU (TCG is enough),
 # Debian's stock kernel (its modules end up in the host's /lib/modules, which the guest sees
-# through the shared root), busybox-static and cpio for the initramfs.
+# through the shared root), busybox-static and cpio for the initramfs; for the `--lsm` boots
+# (lsm-setup.sh), AppArmor's parser and SELinux's reference policy and tools, which the guest
+# uses from the host's root.
 #
 # tiny-initramfs is named explicitly so that apt satisfies linux-image's initramfs dependency
 # with it instead of initramfs-tools, which would drag udev and systemd onto a host that runs
 # without systemd. We never boot the initramfs it makes: run-in-vm.sh builds its own.
 set -euo pipefail
 
-packages=(qemu-system-x86 linux-image-amd64 tiny-initramfs busybox-static cpio xz-utils)
+packages=(qemu-system-x86 linux-image-amd64 tiny-initramfs busybox-static cpio xz-utils
+    apparmor selinux-policy-default policycoreutils selinux-utils)
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -3,7 +3,7 @@
 # output and exit code. The guest sees this machine's whole root read-only (virtio-9p) under a
 # tmpfs overlay, so build trees and binaries are at the same paths; see tests/vm/README.md.
 #
-# usage: run-in-vm.sh [--timeout SECS] [--keep] [--verbose] -- COMMAND [ARGS...]
+# usage: run-in-vm.sh [--timeout SECS] [--keep] [--verbose] [--lsm apparmor|selinux] -- COMMAND [ARGS...]
 #
 # Exit code: COMMAND's own, or 124 if the overall timeout killed the VM, or 125 if the VM
 # could not be prepared or did not report an exit status.
@@ -18,6 +18,7 @@ readonly EXIT_HARNESS=125
 
 timeout_secs=${OCIRUN_VM_TIMEOUT:-3600}
 keep_run_dir=0
+lsm=""
 verbose=0
 cache_root=${OCIRUN_VM_CACHE:-/var/cache/ocirun-vm}
 memory_mib=${OCIRUN_VM_MEMORY:-2048}
@@ -30,10 +31,12 @@ fail() {
 
 usage() {
     cat >&2 <<'EOF'
-usage: run-in-vm.sh [--timeout SECS] [--keep] [--verbose] -- COMMAND [ARGS...]
+usage: run-in-vm.sh [--timeout SECS] [--keep] [--verbose] [--lsm apparmor|selinux] -- COMMAND [ARGS...]
   --timeout SECS  kill the VM after SECS seconds (default 3600, env OCIRUN_VM_TIMEOUT)
   --keep          keep the per-run directory (console log, job script) and print its path
   --verbose       print the guest's console log (boot messages) to stderr afterwards
+  --lsm KIND      boot with AppArmor (apparmor=1 security=apparmor) or SELinux (security=selinux
+                  selinux=1, policy loaded permissive by lsm-setup.sh) before COMMAND runs
 Environment: OCIRUN_VM_CACHE (kernel/initramfs cache dir, default /var/cache/ocirun-vm),
   OCIRUN_VM_KERNEL (kernel version in /lib/modules to boot), OCIRUN_VM_MEMORY (MiB, 2048),
   OCIRUN_VM_CPUS (2), OCIRUN_VM_APPEND (extra kernel command line, e.g. loglevel=7 to debug).
@@ -52,6 +55,12 @@ parse_args() {
                 ;;
             --keep) keep_run_dir=1; shift ;;
             --verbose) verbose=1; shift ;;
+            --lsm)
+                (($# >= 2)) || usage
+                [[ $2 == apparmor || $2 == selinux ]] || fail "--lsm wants apparmor or selinux, got '$2'"
+                lsm=$2
+                shift 2
+                ;;
             --) shift; break ;;
             -h | --help) usage ;;
             *) echo "run-in-vm: unknown option '$1'" >&2; usage ;;
@@ -185,6 +194,10 @@ write_job() {
         done
         echo 'export OCIRUN_IN_VM=1'
         echo 'export OCIRUN_VM_TEST_CGROUP=/sys/fs/cgroup/ocirun-test'
+        if [[ -n $lsm ]]; then
+            printf 'export OCIRUN_VM_LSM=%q\n' "$lsm"
+            printf '%q %q || exit 125\n' "$SCRIPT_DIR/lsm-setup.sh" "$lsm"
+        fi
         printf 'cd -- %q || { echo "run-in-vm: cannot enter %q in the guest" >&2; exit 125; }\n' \
             "$PWD" "$PWD"
         printf 'exec'
@@ -261,6 +274,10 @@ main() {
     cmdline+=" systemd.unified_cgroup_hierarchy=1 cgroup_no_v1=all"
     cmdline+=" mitigations=off tsc=reliable no_timer_check random.trust_cpu=on 8250.nr_uarts=1"
     cmdline+=" ocirun_vm.job=$run_dir/job.sh ${OCIRUN_VM_APPEND:-}"
+    case "$lsm" in
+        apparmor) cmdline+=" apparmor=1 security=apparmor" ;;
+        selinux) cmdline+=" security=selinux selinux=1" ;;
+    esac
     [[ -z $keep ]] || cmdline+=" ocirun_vm.keep=$keep"
 
     # shellcheck disable=SC2054  # commas separate QEMU sub-options, not array elements

@@ -20,7 +20,7 @@
 #include "ocirun/error.hpp"
 #include "ocirun/spec.hpp"
 
-#define OCIRUN_PLUGIN_ABI_VERSION 6u  // 2: CompiledFilter::skipped_syscalls
+#define OCIRUN_PLUGIN_ABI_VERSION 7u  // 2: CompiledFilter::skipped_syscalls
                                       // 3: HostContext::state_root, SyscallFilter::set_cache_dir,
                                       //    CompiledFilter::from_cache
                                       // 4: CgroupDriver::find
@@ -28,6 +28,8 @@
                                       //    the driver, not the core writing cgroup.procs)
                                       // 6: CgroupConfig::init_pid, CgroupDriver::needs_init_pid
                                       //    (the systemd driver's scope is started holding the init)
+                                      // 7: Lsm chosen by fields(); validate/set_exec_label take
+                                      //    the field; set_key_label, label_mount_root
 
 namespace ocirun::plugin {
 
@@ -146,14 +148,39 @@ public:
 };
 
 // ---------------------------------------------------------------- lsm
+// An lsm plugin applies some of the bundle's LSM fields, named as in config.json:
+// "process.apparmorProfile", "process.selinuxLabel", "linux.mountLabel" (exec's --apparmor and
+// --process-label set the two process fields). For each field a bundle sets, the core takes the
+// first lsm plugin in search order whose fields() name it and whose unavailable_reason() is
+// empty; when none is available, the first one naming it, whose validate() then refuses with
+// the host's reason. A bundle setting none of these fields loads no lsm plugin. Nothing here
+// knows plugin names: a third-party plugin serving a field is chosen the same way.
 class Lsm : public Plugin {
 public:
-    // Before clone: refuse a profile/label this host cannot apply.
-    virtual void validate(const spec::Process& process, const std::string& mount_label) const = 0;
-    // Child side, right before execve: label the next exec (apparmor profile / selinux label).
-    virtual void set_exec_label(const std::string& label) = 0;
-    // Mount option carrying linux.mountLabel (e.g. "context=\"...\""), empty if none.
+    // The config.json fields this plugin applies (see above).
+    virtual std::vector<std::string> fields() const = 0;
+    // In the runtime, before anything is created: refuse `value` for `field` when it is malformed,
+    // unknown to the host, or the LSM is not enabled here, throwing ocirun::Error whose text
+    // starts with the field ("process.apparmorProfile: ..."); the core puts where the field came
+    // from in front ("config.json: ", "exec: ").
+    virtual void validate(const std::string& field, const std::string& value) const = 0;
+    // Child side (container init / exec process), before the syscall filter is loaded: the label
+    // the process takes at its next execve (AppArmor change_onexec, SELinux setexeccon).
+    virtual void set_exec_label(const std::string& field, const std::string& label) = 0;
+    // Child side, right before the new session keyring is joined: the label of keys and keyrings
+    // the process creates (SELinux setkeycreatecon). Most LSMs have none.
+    virtual void set_key_label(const std::string& field, const std::string& label) {
+        (void)field;
+        (void)label;
+    }
+    // The mount data option carrying linux.mountLabel ("context=\"...\""), "" if none. Added to
+    // every mount that takes one (tmpfs, devpts, ...; not bind, proc, sysfs, cgroup, mqueue).
     virtual std::string mount_label_option(const std::string& mount_label) const = 0;
+    // Child side: label the root of a mount that takes no label option (mqueue) at `path`.
+    virtual void label_mount_root(const std::string& path, const std::string& mount_label) {
+        (void)path;
+        (void)mount_label;
+    }
 };
 
 // ---------------------------------------------------------------- syscall-filter

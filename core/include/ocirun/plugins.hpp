@@ -88,7 +88,13 @@ public:
     // gives the plugin its compiled-filter cache dir, <host.state_root>/~seccomp-cache, once.
     plugin::CgroupDriver& cgroup_driver(const std::string& needed_by = {});
     plugin::SyscallFilter& syscall_filter(const std::string& needed_by = {});
-    plugin::Lsm& lsm(const std::string& name, const std::string& needed_by = {});  // "apparmor" | "selinux"
+    // The lsm plugin of that name (tests, and whoever must have that very plugin).
+    plugin::Lsm& lsm(const std::string& name, const std::string& needed_by = {});
+    // The lsm plugin for a config.json field ("process.apparmorProfile"): the first enabled one in
+    // search order whose fields() name it and that is usable on this host, else the first one
+    // naming it (its validate() refuses with the host's reason). Plugins of kind lsm are loaded
+    // in search order until one fits. Throws when no plugin serves the field.
+    plugin::Lsm& lsm_for(const std::string& field);
     plugin::Checkpointer& checkpointer(const std::string& needed_by = {});
 
     // Like cgroup_driver(), but nullptr instead of throwing when no driver is installed or the

@@ -1,0 +1,437 @@
+// LSM fields (process.apparmorProfile, process.selinuxLabel, linux.mountLabel; exec --apparmor,
+// --process-label), differential against runc where runc has an answer.
+//
+// Three groups:
+// - LsmHost: a host whose kernel runs neither LSM (this development machine): the fields are
+//   refused before anything is created, naming the field; bundles without them load no lsm plugin.
+// - AppArmorGuest: only in a kernel running AppArmor (`tests/vm/run-in-vm.sh --lsm apparmor`,
+//   ctest vm.apparmor-suite); skipped elsewhere with the reason.
+// - SelinuxGuest: only with SELinux enabled and a policy loaded (`--lsm selinux`,
+//   vm.selinux-suite; Debian's refpolicy "default", permissive).
+// Under TCG every process start is slow: each test starts as few containers as it can.
+#include <gtest/gtest.h>
+#include <sys/xattr.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "harness.hpp"
+
+namespace it = ocirun::it;
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto kSlow = 180s;  // a container start in the TCG guest, ASan build
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+json::object& process_of(it::Bundle& b) { return b.config().at("process").as_object(); }
+json::object& linux_of(it::Bundle& b) { return b.config().at("linux").as_object(); }
+
+bool apparmor_enabled() {
+    std::ifstream in("/sys/module/apparmor/parameters/enabled");
+    std::string v;
+    in >> v;
+    return v == "Y" && fs::exists("/sys/kernel/security/apparmor/profiles");
+}
+bool selinux_enabled() { return fs::exists("/sys/fs/selinux/enforce"); }
+
+std::string trim(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\0' || s.back() == ' ')) s.pop_back();
+    return s;
+}
+
+// In the test VM the runtime runs in /init.scope, which holds processes: container cgroups go
+// below the delegated $OCIRUN_VM_TEST_CGROUP instead (tests/vm/README.md).
+void place_cgroup(it::Bundle& bundle, const std::string& id) {
+    if (const char* test_cgroup = std::getenv("OCIRUN_VM_TEST_CGROUP"))
+        linux_of(bundle)["cgroupsPath"] = "/" + fs::path(test_cgroup).filename().string() + "/" + id;
+}
+
+it::CommandResult run_bundle(const it::Runner& rt, it::Bundle& bundle, const std::string& prefix) {
+    const std::string id = it::unique_id(prefix);
+    place_cgroup(bundle, id);
+    bundle.save();
+    return rt({"run", "--bundle", bundle.path().string(), id}, {.timeout = kSlow});
+}
+
+
+// Runs the bundle (which must fail) and checks that nothing is left of it.
+it::CommandResult refused_without_leftovers(const it::Runner& rt, it::Bundle& bundle, const std::string& prefix) {
+    const std::string id = it::unique_id(prefix);
+    place_cgroup(bundle, id);
+    bundle.save();
+    auto r = rt({"run", "--bundle", bundle.path().string(), id}, {.timeout = kSlow});
+    EXPECT_NE(r.exit_code, 0) << rt.name() << ": " << r.describe();
+    EXPECT_EQ(it::leftovers(rt, id, bundle), std::vector<std::string>{}) << rt.name();
+    return r;
+}
+
+// A detached `sleep 1000` container, force-deleted (and checked for leftovers) at scope exit.
+class Sleeper {
+public:
+    Sleeper(const it::Runner& rt, const std::string& prefix, const std::function<void(it::Bundle&)>& tweak)
+        : rt_(rt), id_(it::unique_id(prefix)) {
+        bundle_.set_args({"sleep", "1000"});
+        if (tweak) tweak(bundle_);
+        place_cgroup(bundle_, id_);
+        bundle_.save();
+        result_ = rt_({"run", "--detach", "--bundle", bundle_.path().string(), id_}, {.timeout = kSlow});
+    }
+    ~Sleeper() {
+        rt_({"delete", "--force", id_}, {.timeout = kSlow});
+        EXPECT_EQ(it::leftovers(rt_, id_, bundle_), std::vector<std::string>{}) << rt_.name() << " " << id_;
+    }
+    bool started() const { return result_.exit_code == 0; }
+    std::string describe() const { return rt_.name() + ": " + result_.describe(); }
+    long pid() const { return static_cast<long>(rt_.state(id_).at("pid").as_int64()); }
+    fs::path proc() const { return "/proc/" + std::to_string(pid()); }
+    // `exec FLAGS... ID COMMAND...`
+    it::CommandResult exec(std::vector<std::string> flags, const std::vector<std::string>& command) const {
+        flags.insert(flags.begin(), "exec");
+        flags.push_back(id_);
+        flags.insert(flags.end(), command.begin(), command.end());
+        return rt_(flags, {.timeout = kSlow});
+    }
+
+private:
+    const it::Runner& rt_;
+    it::Bundle bundle_;
+    std::string id_;
+    it::CommandResult result_;
+};
+
+// `ocirun features` says linux.<lsm>.enabled: true and `ocirun plugins` lists the plugin
+// as available on this host.
+void expect_features_and_plugins_say_usable(const std::string& lsm) {
+    it::Runner ocirun = it::Runner::ocirun();
+    auto f = ocirun({"features"}, {.timeout = kSlow});
+    ASSERT_EQ(f.exit_code, 0) << f.describe();
+    const json::value features = json::parse(f.out);
+    EXPECT_EQ(features.at("linux").at(lsm).at("enabled"), true) << f.out;
+    auto p = ocirun({"plugins", "--format", "json"}, {.timeout = kSlow});
+    ASSERT_EQ(p.exit_code, 0) << p.describe();
+    bool listed = false;
+    const json::value plugins = json::parse(p.out);
+    for (const auto& e : plugins.as_array()) {
+        if (e.at("name") != lsm.c_str()) continue;
+        listed = true;
+        EXPECT_EQ(e.at("host"), "available") << e;
+    }
+    EXPECT_TRUE(listed) << p.out;
+}
+
+// The label is set where runc sets it, before the syscall filter: a profile that refuses
+// open/openat (which the /proc/self/attr write needs) still lets a labelled `true` run, without
+// noNewPrivileges (the filter then comes first, before the user switch). ocirun only: runc 1.1
+// opens its exec fifo after the filter, so no runc `run` survives this profile.
+void expect_label_set_before_the_filter(const std::function<void(it::Bundle&)>& label) {
+    it::Bundle bundle;
+    bundle.set_args({"true"});
+    process_of(bundle)["noNewPrivileges"] = false;
+    label(bundle);
+    linux_of(bundle)["seccomp"] = json::object{
+        {"defaultAction", "SCMP_ACT_ALLOW"},
+        {"syscalls", json::array{json::object{{"names", json::array{"open", "openat", "openat2"}},
+                                              {"action", "SCMP_ACT_ERRNO"}}}}};
+    it::Runner ocirun = it::Runner::ocirun();
+    auto r = run_bundle(ocirun, bundle, "lsm-filter");
+    EXPECT_EQ(r.exit_code, 0) << r.describe();
+}
+
+// The SELinux label of a file (getxattr security.selinux), "" when none.
+std::string file_label(const fs::path& path) {
+    char buf[512] = {};
+    const ssize_t n = ::getxattr(path.c_str(), "security.selinux", buf, sizeof buf - 1);
+    return n > 0 ? trim(std::string(buf, static_cast<std::size_t>(n))) : "";
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- this host (no LSM running)
+
+TEST(LsmHost, ApparmorProfileIsRefusedWhenAppArmorIsOffLikeRunc) {
+    if (apparmor_enabled()) GTEST_SKIP() << "AppArmor runs here: see AppArmorGuest.*";
+    it::Runner ocirun = it::Runner::ocirun();
+    it::Bundle bundle;
+    process_of(bundle)["apparmorProfile"] = "ocirun-test";
+    auto r = refused_without_leftovers(ocirun, bundle, "aa-off");
+    EXPECT_EQ(r.exit_code, 1) << r.describe();
+    // The log line escapes the quotes around the name: match the parts.
+    EXPECT_TRUE(contains(r.err, "config.json: process.apparmorProfile: unable to apply apparmor profile ")) << r.describe();
+    EXPECT_TRUE(contains(r.err, "ocirun-test\\\": AppArmor is not enabled in the kernel")) << r.describe();
+    if (!it::runc_available()) GTEST_SKIP() << "runc not installed: no oracle";
+    it::Runner runc = it::Runner::runc();
+    auto o = refused_without_leftovers(runc, bundle, "aa-off-runc");
+    // runc 1.1.5 fails in its init: "unable to apply apparmor profile: apparmor failed to apply
+    // profile: write /proc/self/attr/exec: invalid argument".
+    EXPECT_EQ(o.exit_code, r.exit_code) << o.describe();
+    EXPECT_TRUE(contains(o.err, "unable to apply apparmor profile")) << o.describe();
+}
+
+TEST(LsmHost, SelinuxFieldsAreRefusedWhenSelinuxIsOffLikeRunc) {
+    if (selinux_enabled()) GTEST_SKIP() << "SELinux runs here: see SelinuxGuest.*";
+    it::Runner ocirun = it::Runner::ocirun();
+    const bool have_runc = it::runc_available();
+    struct Case {
+        const char* field;
+        std::function<void(it::Bundle&)> set;
+        const char* text;
+    } cases[] = {
+        {"process.selinuxLabel",
+         [](it::Bundle& b) { process_of(b)["selinuxLabel"] = "system_u:system_r:initrc_t:s0"; },
+         "config.json: process.selinuxLabel: selinux label is specified in config, but selinux is disabled or not supported"},
+        {"linux.mountLabel",
+         [](it::Bundle& b) { linux_of(b)["mountLabel"] = "system_u:object_r:tmp_t:s0"; },
+         "config.json: linux.mountLabel: selinux mount label is specified in config, but selinux is disabled or not supported"},
+    };
+    for (auto& c : cases) {
+        it::Bundle bundle;
+        c.set(bundle);
+        auto r = refused_without_leftovers(ocirun, bundle, "se-off");
+        EXPECT_EQ(r.exit_code, 1) << r.describe();
+        EXPECT_TRUE(contains(r.err, c.text)) << r.describe();
+        if (!have_runc) continue;
+        it::Runner runc = it::Runner::runc();
+        // runc 1.1.5: the label with the same sentence; the mount label fails its /dev tmpfs
+        // mount with EINVAL (context= on a kernel without SELinux).
+        auto o = refused_without_leftovers(runc, bundle, "se-off-runc");
+        EXPECT_EQ(o.exit_code, r.exit_code) << o.describe();
+        if (std::string(c.field) == "process.selinuxLabel") {
+            EXPECT_TRUE(contains(o.err, "selinux label is specified in config, but selinux is disabled or not supported"))
+                << o.describe();
+        }
+    }
+}
+
+TEST(LsmHost, ExecLabelFlagsAreRefusedWhenTheLsmIsOff) {
+    if (apparmor_enabled() || selinux_enabled()) GTEST_SKIP() << "an LSM runs here: see the *Guest tests";
+    it::Runner ocirun = it::Runner::ocirun();
+    Sleeper c(ocirun, "lsm-exec-off", {});
+    ASSERT_TRUE(c.started()) << c.describe();
+    auto a = c.exec({"--apparmor", "ocirun-test"}, {"true"});
+    EXPECT_NE(a.exit_code, 0) << a.describe();
+    EXPECT_EQ(a.exit_code, 255) << a.describe();
+    EXPECT_TRUE(contains(a.err, "exec failed: exec: process.apparmorProfile: unable to apply apparmor profile ")) << a.describe();
+    EXPECT_TRUE(contains(a.err, "AppArmor is not enabled in the kernel")) << a.describe();
+    auto s = c.exec({"--process-label", "system_u:system_r:initrc_t:s0"}, {"true"});
+    EXPECT_NE(s.exit_code, 0) << s.describe();
+    EXPECT_TRUE(contains(s.err, "process.selinuxLabel: selinux label is specified in config, but selinux is disabled")) << s.describe();
+}
+
+// The runtime process of a foreground `run` lives as long as the container: its memory map
+// shows every plugin it loaded.
+TEST(LsmHost, PluginsShowTheHostsReason) {
+    if (apparmor_enabled() || selinux_enabled()) GTEST_SKIP() << "an LSM runs here: see the *Guest tests";
+    it::Runner ocirun = it::Runner::ocirun();
+    auto p = ocirun({"plugins"});
+    ASSERT_EQ(p.exit_code, 0) << p.describe();
+    std::istringstream lines(p.out);
+    std::string line;
+    int seen = 0;
+    while (std::getline(lines, line)) {
+        if (line.rfind("apparmor ", 0) == 0) {
+            ++seen;
+            EXPECT_TRUE(contains(line, " loaded ") && contains(line, "unavailable: AppArmor is not")) << line;
+        }
+        if (line.rfind("selinux ", 0) == 0) {
+            ++seen;
+            EXPECT_TRUE(contains(line, " loaded ") && contains(line, "unavailable: SELinux is disabled")) << line;
+        }
+    }
+    EXPECT_EQ(seen, 2) << p.out;
+    auto f = ocirun({"features"});
+    ASSERT_EQ(f.exit_code, 0) << f.describe();
+    const json::value features = json::parse(f.out);
+    EXPECT_EQ(features.at("linux").at("apparmor").at("enabled"), false) << f.out;
+    EXPECT_EQ(features.at("linux").at("selinux").at("enabled"), false) << f.out;
+}
+
+TEST(LsmHost, BundlesWithoutLsmFieldsLoadNoLsmPlugin) {
+    it::Runner ocirun = it::Runner::ocirun();
+    it::Bundle bundle;
+    bundle.set_args({"sleep", "1000"});
+    bundle.save();
+    const std::string id = it::unique_id("lsm-none");
+    auto script = "$OCIRUN run --bundle " + bundle.path().string() + " " + id +
+                  " >/dev/null 2>&1 & rt=$!; "
+                  "for i in $(seq 1 300); do $OCIRUN state " + id +
+                  " 2>/dev/null | grep -q '\"running\"' && break; sleep 0.1; done; "
+                  "grep -o '[^/ ]*\\.so[.0-9]*$' /proc/$rt/maps | sort -u; $OCIRUN delete --force " + id +
+                  " >/dev/null 2>&1; wait $rt";
+    auto r = it::shell(ocirun, script, kSlow);
+    ASSERT_TRUE(contains(r.out, "cgroup-driver.")) << "the map must show the plugins it loaded: " << r.describe();
+    EXPECT_FALSE(contains(r.out, "lsm.")) << r.describe();
+    EXPECT_FALSE(contains(r.out, "libapparmor")) << r.describe();
+    EXPECT_FALSE(contains(r.out, "libselinux.so")) << r.describe();
+    EXPECT_EQ(it::leftovers(ocirun, id, bundle), std::vector<std::string>{});
+}
+
+// ---------------------------------------------------------------- AppArmor guest
+
+namespace {
+
+constexpr const char* kDenyProfile = "ocirun-test-deny";
+constexpr const char* kOtherProfile = "ocirun-test-other";
+
+// Profiles allowing everything but writes to one file (`file,` also lets the confined exec
+// trampoline exec the program).
+void load_apparmor_profiles() {
+    for (auto [name, denied] : {std::pair{kDenyProfile, "/tmp/deny"}, std::pair{kOtherProfile, "/tmp/other"}}) {
+        const std::string text = std::string("profile ") + name +
+                                 " flags=(attach_disconnected,mediate_deleted) {\n"
+                                 "  file,\n  capability,\n  network,\n  signal,\n  ptrace,\n  unix,\n  mount,\n"
+                                 "  umount,\n  pivot_root,\n  deny " + denied + " w,\n}\n";
+        auto r = it::run_command({"apparmor_parser", "-r", "-K"}, {.timeout = kSlow, .input = text});
+        if (r.exit_code != 0) throw std::runtime_error("apparmor_parser: " + r.describe());
+    }
+}
+
+#define REQUIRE_APPARMOR()                                                                                  \
+    do {                                                                                                    \
+        if (!apparmor_enabled())                                                                            \
+            GTEST_SKIP() << "needs a kernel running AppArmor: tests/vm/run-in-vm.sh --lsm apparmor -- "     \
+                            "ctest -L apparmor (ctest vm.apparmor-suite)";                                   \
+        load_apparmor_profiles();                                                                           \
+    } while (0)
+
+// AppArmor's attr/current ends with a newline.
+const char* kDenyScript = "cat /proc/self/attr/current; if echo x >/tmp/deny; then echo wrote; else echo denied; fi";
+
+}  // namespace
+
+TEST(AppArmorGuest, FeaturesAndPluginsSayAvailable) {
+    REQUIRE_APPARMOR();
+    expect_features_and_plugins_say_usable("apparmor");
+}
+
+TEST(AppArmorGuest, ProfileConfinesTheProcessLikeRunc) {
+    REQUIRE_APPARMOR();
+    it::Runner ocirun = it::Runner::ocirun();
+    it::Bundle bundle;
+    bundle.set_readonly(false);
+    bundle.set_args({"sh", "-c", kDenyScript});
+    process_of(bundle)["apparmorProfile"] = kDenyProfile;
+    auto r = run_bundle(ocirun, bundle, "aa-deny");
+    EXPECT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_EQ(trim(r.out), std::string(kDenyProfile) + " (enforce)\ndenied") << r.describe();
+
+    it::Runner runc = it::Runner::runc();
+    auto o = run_bundle(runc, bundle, "aa-deny-runc");
+    EXPECT_EQ(o.out, r.out) << "runc: " << o.describe();
+
+    process_of(bundle).erase("apparmorProfile");
+    auto u = run_bundle(ocirun, bundle, "aa-none");
+    EXPECT_EQ(u.exit_code, 0) << u.describe();
+    EXPECT_EQ(trim(u.out), "unconfined\nwrote") << u.describe();
+}
+
+TEST(AppArmorGuest, ExecApparmorAppliesAnotherProfileLikeRunc) {
+    REQUIRE_APPARMOR();
+    for (bool use_runc : {false, true}) {
+        it::Runner rt = use_runc ? it::Runner::runc() : it::Runner::ocirun();
+        Sleeper c(rt, "aa-exec", [](it::Bundle& b) { process_of(b)["apparmorProfile"] = kDenyProfile; });
+        ASSERT_TRUE(c.started()) << c.describe();
+        auto r = c.exec({"--apparmor", kOtherProfile}, {"cat", "/proc/self/attr/current"});
+        EXPECT_EQ(r.exit_code, 0) << rt.name() << ": " << r.describe();
+        EXPECT_EQ(trim(r.out), std::string(kOtherProfile) + " (enforce)") << rt.name() << ": " << r.describe();
+    }
+}
+
+TEST(AppArmorGuest, ProfileIsSetBeforeTheSyscallFilter) {
+    REQUIRE_APPARMOR();
+    expect_label_set_before_the_filter([](it::Bundle& b) { process_of(b)["apparmorProfile"] = kDenyProfile; });
+}
+
+TEST(AppArmorGuest, UnknownProfileFailsCreateClearlyAndLeavesNothing) {
+    REQUIRE_APPARMOR();
+    it::Runner ocirun = it::Runner::ocirun();
+    it::Bundle bundle;
+    process_of(bundle)["apparmorProfile"] = "ocirun-no-such-profile";
+    auto r = refused_without_leftovers(ocirun, bundle, "aa-unknown");
+    EXPECT_EQ(r.exit_code, 1) << r.describe();
+    EXPECT_TRUE(contains(r.err, "config.json: process.apparmorProfile: unable to apply apparmor profile ")) << r.describe();
+    EXPECT_TRUE(contains(r.err, "ocirun-no-such-profile\\\" is not loaded (load it with apparmor_parser)")) << r.describe();
+    it::Runner runc = it::Runner::runc();
+    auto o = refused_without_leftovers(runc, bundle, "aa-unknown-runc");
+    EXPECT_EQ(o.exit_code, r.exit_code) << "runc: " << o.describe();
+    std::cerr << "runc's text for an unknown profile: " << o.err;
+}
+
+// ---------------------------------------------------------------- SELinux guest
+
+namespace {
+
+// Types of Debian's refpolicy ("default"); permissive mode lets the process run in them.
+constexpr const char* kProcessLabel = "system_u:system_r:initrc_t:s0";
+constexpr const char* kExecLabel = "system_u:system_r:kernel_t:s0";
+constexpr const char* kMountLabel = "system_u:object_r:tmp_t:s0";
+
+#define REQUIRE_SELINUX()                                                                                \
+    do {                                                                                                 \
+        if (!selinux_enabled())                                                                          \
+            GTEST_SKIP() << "needs SELinux enabled with a policy loaded: tests/vm/run-in-vm.sh --lsm "   \
+                            "selinux -- ctest -L selinux (ctest vm.selinux-suite)";                       \
+    } while (0)
+
+void label_everything(it::Bundle& b) {
+    process_of(b)["selinuxLabel"] = kProcessLabel;
+    linux_of(b)["mountLabel"] = kMountLabel;
+    b.config().at("mounts").as_array().push_back(
+        json::object{{"destination", "/mnt"}, {"type", "tmpfs"}, {"source", "tmpfs"}, {"options", json::array{"nosuid"}}});
+}
+
+}  // namespace
+
+TEST(SelinuxGuest, FeaturesAndPluginsSayAvailable) {
+    REQUIRE_SELINUX();
+    expect_features_and_plugins_say_usable("selinux");
+}
+
+TEST(SelinuxGuest, ProcessAndMountLabelsLikeRunc) {
+    REQUIRE_SELINUX();
+    std::map<std::string, std::vector<std::string>> seen;
+    for (bool use_runc : {false, true}) {
+        it::Runner rt = use_runc ? it::Runner::runc() : it::Runner::ocirun();
+        Sleeper c(rt, "se-labels", label_everything);
+        ASSERT_TRUE(c.started()) << c.describe();
+        const fs::path proc = c.proc();
+        auto& labels = seen[rt.name()];
+        labels.push_back(trim(it::read_file(proc / "attr/current")));
+        for (const char* where : {"root/mnt", "root/dev/shm", "root/dev/mqueue", "root/dev"})
+            labels.push_back(std::string(where) + "=" + file_label(proc / where));
+        auto e = c.exec({"--process-label", kExecLabel}, {"cat", "/proc/self/attr/current"});
+        EXPECT_EQ(e.exit_code, 0) << rt.name() << ": " << e.describe();
+        labels.push_back("exec=" + trim(e.out));
+    }
+    const auto& mine = seen["ocirun"];
+    ASSERT_EQ(mine.size(), 6u);
+    EXPECT_EQ(mine[0], kProcessLabel);
+    EXPECT_EQ(mine[1], std::string("root/mnt=") + kMountLabel);
+    EXPECT_EQ(mine[2], std::string("root/dev/shm=") + kMountLabel);
+    EXPECT_EQ(mine[3], std::string("root/dev/mqueue=") + kMountLabel);
+    EXPECT_EQ(mine[5], std::string("exec=") + kExecLabel);
+    EXPECT_EQ(mine, seen["runc"]) << "runc saw: " << ::testing::PrintToString(seen["runc"]);
+}
+
+TEST(SelinuxGuest, LabelIsSetBeforeTheSyscallFilter) {
+    REQUIRE_SELINUX();
+    expect_label_set_before_the_filter([](it::Bundle& b) { process_of(b)["selinuxLabel"] = kProcessLabel; });
+}
+
+TEST(SelinuxGuest, InvalidLabelFailsBeforeCreate) {
+    REQUIRE_SELINUX();
+    it::Runner ocirun = it::Runner::ocirun();
+    it::Bundle bundle;
+    process_of(bundle)["selinuxLabel"] = "system_u:system_r:ocirun_no_such_t:s0";
+    auto r = refused_without_leftovers(ocirun, bundle, "se-invalid");
+    EXPECT_EQ(r.exit_code, 1) << r.describe();
+    EXPECT_TRUE(contains(r.err, "config.json: process.selinuxLabel: invalid SELinux label ")) << r.describe();
+    EXPECT_TRUE(contains(r.err, "ocirun_no_such_t:s0\\\": not a valid context for the loaded policy")) << r.describe();
+    it::Runner runc = it::Runner::runc();
+    auto o = refused_without_leftovers(runc, bundle, "se-invalid-runc");
+    std::cerr << "runc's text for an invalid label: " << o.err;
+}
