@@ -22,6 +22,11 @@ public:
     static std::unique_ptr<SystemdCgroup> from_saved(const std::string& text);
 
     void add_process(pid_t pid) override { files_->add_process(pid); }
+    // exec --cgroup: the scope is delegated (Delegate=yes), so its subtree is ours to write,
+    // as runc writes cgroup.procs under a systemd scope too.
+    void add_process_to_sub(pid_t pid, const std::map<std::string, std::string>& sub_paths) override {
+        files_->add_process_to_sub(pid, sub_paths);
+    }
     // SetUnitProperties for the knobs systemd owns, then every knob written to the files.
     void set_resources(const spec::LinuxResources& resources) override;
     std::vector<pid_t> pids() const override { return files_->pids(); }

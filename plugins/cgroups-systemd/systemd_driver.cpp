@@ -11,7 +11,7 @@
 #include "device_rules.hpp"
 #include "driver_features.hpp"
 #include "hierarchies.hpp"
-#include "host_cgroup_mode.hpp"
+#include "ocirun_host/cgroup_mode.hpp"
 #include "ocirun/error.hpp"
 #include "ocirun/plugin.hpp"
 #include "scope_placement.hpp"
@@ -29,7 +29,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool host_is_unified() { return host_cgroup_mode() == HostCgroupMode::Unified; }
+bool host_is_unified() { return host::cgroup_mode() == host::CgroupMode::Unified; }
 
 // The unit's own properties (runc's set), before the resources.
 std::vector<UnitProperty> scope_properties(const plugin::CgroupConfig& config, const ScopePlacement& placement,
@@ -79,7 +79,7 @@ public:
 
     std::string unavailable_reason(const plugin::HostContext& host) const override {
         if (host.rootless) return "rootless containers would need systemd's user instance, which cgroups-systemd does not drive";
-        if (host_cgroup_mode() == HostCgroupMode::None) return "no cgroup filesystem is mounted at /sys/fs/cgroup";
+        if (host::cgroup_mode() == host::CgroupMode::None) return host::kNoCgroupFilesystem;
         return systemd_unavailable_reason();
     }
 
@@ -145,7 +145,7 @@ public:
         SavedCgroup saved;
         if (unified) {
             saved.driver = v2::kDriverName;
-            saved.paths[""] = std::string(kCgroupRoot) + control_group;
+            saved.paths[""] = std::string(host::kCgroupRoot) + control_group;
             return std::make_unique<SystemdCgroup>(placement.unit, true, std::make_unique<v2::V2Cgroup>(saved));
         }
         saved.driver = v1::kDriverName;
@@ -163,7 +163,7 @@ private:
     static std::unique_ptr<plugin::Cgroup> files_for(const std::string& control_group, bool unified, SavedCgroup& saved) {
         if (unified) {
             saved.driver = v2::kDriverName;
-            saved.paths[""] = std::string(kCgroupRoot) + control_group;
+            saved.paths[""] = std::string(host::kCgroupRoot) + control_group;
             return std::make_unique<v2::V2Cgroup>(saved);
         }
         saved.driver = v1::kDriverName;
