@@ -22,6 +22,7 @@
 #include "container/init_launcher.hpp"
 #include "container/process_info.hpp"
 #include "container/rfc3339.hpp"
+#include "container/runtime_impl.hpp"
 #include "container/status.hpp"
 #include "container/stored_cgroup.hpp"
 #include "container/syscall_filter.hpp"
@@ -40,28 +41,6 @@ namespace fs = std::filesystem;
 
 namespace ocirun {
 
-struct Runtime::Impl {
-    RuntimeOptions opts;
-    plugin::HostContext host;
-    std::shared_ptr<PluginRegistry> plugins;
-    state::StateStore store;
-
-    explicit Impl(RuntimeOptions o)
-        : opts(std::move(o)),
-          host{opts.rootless.value_or(::geteuid() != 0), opts.systemd_cgroup, opts.debug, opts.root},
-          plugins(std::make_shared<PluginRegistry>(RuntimeConfig::load(), host)),
-          store(opts.root) {}
-
-    std::unique_ptr<ContainerRecord> record(const std::string& id, bool is_parent) const {
-        auto r = std::make_unique<ContainerRecord>();
-        r->root = opts.root;
-        r->id = id;
-        r->plugins = plugins;
-        r->host = host;
-        r->is_parent = is_parent;
-        return r;
-    }
-};
 
 namespace {
 
