@@ -113,9 +113,14 @@ public:
         if (!binary) return "criu binary not found on PATH";
         return criu_check_failure(*binary);
     }
+    // The binary, and whether checkpoint/restore can work here (the same check as
+    // unavailable_reason(), so `features` and `plugins` agree).
     std::string features_json() const override {
         const auto binary = find_criu_binary();
-        return std::string(R"({"criuBinary":)") + (binary ? json_string(*binary) : "null") + "}";
+        const std::string why = binary ? criu_check_failure(*binary) : "criu binary not found on PATH";
+        return std::string(R"({"criuBinary":)") + (binary ? json_string(*binary) : "null") +
+               R"(,"usable":)" + (why.empty() ? "true" : "false") +
+               (why.empty() ? std::string() : R"(,"unusableReason":)" + json_string(why)) + "}";
     }
 
     void checkpoint(const plugin::CheckpointRequest& r) override {

@@ -426,7 +426,7 @@ TEST_F(RealPluginTest, CriuReportsBinaryAndCriuCheck) {
     {
         ScopedEnv path("PATH", tmp_.string());  // an empty dir: no criu on PATH
         EXPECT_EQ(criu.unavailable_reason({}), "criu binary not found on PATH");
-        EXPECT_EQ(criu.features_json(), R"({"criuBinary":null})");
+        EXPECT_EQ(criu.features_json(), R"({"criuBinary":null,"usable":false,"unusableReason":"criu binary not found on PATH"})");
     }
     const fs::path fake = tmp_ / "criu";
     {
@@ -435,12 +435,14 @@ TEST_F(RealPluginTest, CriuReportsBinaryAndCriuCheck) {
         fs::permissions(fake, fs::perms::owner_all);
         ScopedEnv path("PATH", tmp_.string());
         EXPECT_EQ(criu.unavailable_reason({}), "criu check failed: Error (criu/kerndat.c:1): no kernel support");
-        EXPECT_EQ(criu.features_json(), R"({"criuBinary":")" + fake.string() + "\"}");
+        EXPECT_EQ(criu.features_json(), R"({"criuBinary":")" + fake.string() +
+                                            R"(","usable":false,"unusableReason":"criu check failed: Error (criu/kerndat.c:1): no kernel support"})");
     }
     {
         std::ofstream(fake) << "#!/bin/sh\nexit 0\n";
         ScopedEnv path("PATH", tmp_.string());
         EXPECT_EQ(criu.unavailable_reason({}), "");
+        EXPECT_EQ(criu.features_json(), R"({"criuBinary":")" + fake.string() + R"(","usable":true})");
     }
     ocirun::plugin::CheckpointRequest req;
     req.container_id = "c1";
