@@ -126,8 +126,9 @@ public:
     void checkpoint(const plugin::CheckpointRequest& r) override {
         if (r.image_path.empty()) throw Error("checkpoint: --image-path is required");
         if (r.init_pid <= 0 || !r.config) throw Error("checkpoint: container " + r.container_id + " has no init process");
-        if (r.status_fd >= 0 && !r.lazy_pages) throw Error("--status-fd: only meaningful with --lazy-pages");
-        if (r.status_fd >= 0) check_status_fd(r.status_fd);
+        // --status-fd matters only with --lazy-pages; runc ignores it otherwise, so do we.
+        const int status_fd_given = r.lazy_pages ? r.status_fd : -1;
+        if (status_fd_given >= 0) check_status_fd(status_fd_given);
         const std::string binary = require_criu_binary();
         const int version = criu_version(binary, kMinimumCriuVersion);
         require_features(binary, r.pre_dump, r.lazy_pages);
@@ -143,10 +144,10 @@ public:
         Fd work_dir(open_dir(work, "--work-path"));
         opts.set_images_dir_fd(images.get());
         opts.set_work_dir_fd(work_dir.get());
-        if (r.status_fd >= 0 && version < 31500) opts.set_status_fd(r.status_fd);  // newer: status-ready
+        if (status_fd_given >= 0 && version < 31500) opts.set_status_fd(status_fd_given);  // newer: status-ready
         if (!r.pre_dump) write_descriptors(r.image_path, stdio_links(r.init_pid));
 
-        int status_fd = r.status_fd;
+        int status_fd = status_fd_given;
         SwrkSession session(binary);
         session.exchange(req, [&](Notification& n) {
             // post-dump, network-lock/-unlock: runc acts on them only for its own network
