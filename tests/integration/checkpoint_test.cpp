@@ -68,6 +68,7 @@ struct Started {
 // A detached counter container under `rt`.
 void start_counter(const it::Runner& rt, Started& c, const std::vector<std::string>& args = kCounter) {
     c.bundle.set_args(args);
+    c.bundle.set_readonly(false);  // the counter file is written in the rootfs
     c.id = it::unique_id("cr");
     auto r = rt({"run", "-d", "--bundle", c.bundle.path().string(), c.id});
     ASSERT_EQ(r.exit_code, 0) << r.describe();
