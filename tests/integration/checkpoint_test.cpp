@@ -173,16 +173,24 @@ TEST(Checkpoint, BadManageCgroupsModeIsRefusedByTheParser) {
     EXPECT_NE(r.err.find("--manage-cgroups-mode"), std::string::npos) << r.describe();
 }
 
-TEST(Checkpoint, PluginsReportsWhyCriuCannotWork) {
+TEST(Checkpoint, PluginsAndFeaturesSayWhetherCriuWorks) {
     it::Runner ocirun = it::Runner::ocirun();
     auto r = ocirun({"plugins"});
     ASSERT_EQ(r.exit_code, 0) << r.describe();
+    auto f = ocirun({"features"});
+    ASSERT_EQ(f.exit_code, 0) << f.describe();
     const std::string why = criu_unusable();
-    const auto line_start = r.out.find("criu");
-    ASSERT_NE(line_start, std::string::npos) << r.out;
-    const std::string line = r.out.substr(line_start, r.out.find('\n', line_start) - line_start);
-    if (why.empty()) EXPECT_EQ(line.find("criu check failed"), std::string::npos) << line;
-    else EXPECT_TRUE(line.find("criu check failed") != std::string::npos || line.find("not found") != std::string::npos) << line;
+    if (why.empty()) {
+        EXPECT_EQ(r.out.find("note: criu (checkpointer) is unavailable here"), std::string::npos) << r.out;
+        EXPECT_NE(f.out.find("\"usable\": true"), std::string::npos) << f.out;
+    } else {
+        EXPECT_NE(r.out.find("note: criu (checkpointer) is unavailable here: criu"), std::string::npos) << r.out;
+        EXPECT_NE(f.out.find("\"usable\": false"), std::string::npos) << f.out;
+    }
+    // Without criu on PATH.
+    r = ocirun({"plugins"}, {.env = {{"PATH", "/nonexistent"}}});
+    EXPECT_NE(r.out.find("note: criu (checkpointer) is unavailable here: criu binary not found on PATH"), std::string::npos)
+        << r.out;
 }
 
 // ---------------------------------------------------------------- in the VM

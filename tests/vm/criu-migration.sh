@@ -12,7 +12,7 @@ build=$(cd "${1:?usage: criu-migration.sh BUILD_DIR}" && pwd)
 phase=${2:-host}
 vm_dir=$(cd "$(dirname "$0")" && pwd)
 export OCIRUN_PLUGIN_PATH="$build/lib/ocirun/plugins"
-ocirun=("$build/bin/ocirun" --root /run/ocirun-migration)
+ocirun=("$build/sbin/ocirun" --root /run/ocirun-migration)
 work=/tmp/criu-migration   # the same path in both boots: the bundle's path is in the images
 id=migrated
 
