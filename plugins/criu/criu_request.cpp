@@ -7,6 +7,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 
 namespace ocirun::criu {
 namespace {
@@ -69,6 +71,48 @@ void set_config_file(const spec::Spec& config, criu_opts& opts) {
     const auto it = config.annotations.find("org.criu.config");
     if (it == config.annotations.end()) opts.set_config_file("/etc/criu/runc.conf");
     else if (!it->second.empty()) opts.set_config_file(it->second);
+}
+
+// The key a cgroup mount of the container has in the images: "ocirun-cgroup:" plus its
+// controllers ("" for cgroup2), so that restore maps it to the new container's cgroup.
+constexpr const char* kCgroupMountKey = "ocirun-cgroup:";
+
+// Mounts of the dumped init (as it sees them) that are slaves of a mount outside the container:
+// the core's cgroup mounts (a bind of the container's cgroup dir from the host) and any other
+// host bind. CRIU cannot dump their sharing ("unreachable sharing"), so they are external;
+// cgroup ones are keyed by controller, the others by their mount point.
+void add_external_slave_mounts(pid_t pid, criu_opts& opts) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/mountinfo");
+    for (std::string line; std::getline(in, line);) {
+        std::istringstream fields(line);
+        std::vector<std::string> f;
+        for (std::string w; fields >> w;) f.push_back(w);
+        if (f.size() < 10) continue;
+        bool slave = false;
+        std::size_t dash = 6;
+        for (; dash < f.size() && f[dash] != "-"; ++dash)
+            if (f[dash].rfind("master:", 0) == 0) slave = true;
+        if (!slave || dash + 3 >= f.size()) continue;
+        const std::string& point = f[4];
+        bool known = false;
+        for (const auto& m : opts.ext_mnt())
+            if (m.key() == point) known = true;
+        if (known) continue;
+        const std::string& fstype = f[dash + 1];
+        std::string key = point;
+        if (fstype == "cgroup2") {
+            key = std::string(kCgroupMountKey);
+        } else if (fstype == "cgroup") {
+            std::string controllers;
+            std::istringstream super(f[dash + 3]);
+            for (std::string o; std::getline(super, o, ',');)
+                if (o != "rw" && o != "ro" && o.find('=') == std::string::npos && o != "xattr" && o != "noprefix" &&
+                    o != "clone_children" && o != "cpuset_v2_mode")
+                    controllers += (controllers.empty() ? "" : ",") + o;
+            key = std::string(kCgroupMountKey) + controllers;
+        }
+        add_ext_mount(opts, point, key);
+    }
 }
 
 }  // namespace
@@ -151,6 +195,7 @@ void fill_dump_options(const plugin::CheckpointRequest& r, int criu_version, cri
         }
     }
     for (const auto& path : device_paths(config)) add_ext_mount(opts, path, path);
+    add_external_slave_mounts(r.init_pid, opts);
 }
 
 void fill_restore_options(const plugin::RestoreRequest& r, int criu_version, criu_opts& opts,
@@ -205,6 +250,8 @@ void fill_restore_options(const plugin::RestoreRequest& r, int criu_version, cri
     }
     if (config.linuxSection && !config.linuxSection->maskedPaths.empty()) add_ext_mount(opts, "/dev/null", "/dev/null");
     for (const auto& path : device_paths(config)) add_ext_mount(opts, path, path);
+    // The core's cgroup mounts, dumped as external (above): now the new container's cgroup.
+    for (const auto& [controller, path] : r.cgroup_paths) add_ext_mount(opts, kCgroupMountKey + controller, path);
 }
 
 }  // namespace ocirun::criu
