@@ -209,6 +209,9 @@ void run_steps(const InitRequest& r) {
         enter_rootfs(spec, root.get(), root_entry(r));
         fault::point("init-rootfs-entered");
         if (process.terminal) setup_terminal(process, r.console_socket_fd, setup_dev);
+        // Like runc, the container's process leads its own session (setup_terminal made one
+        // above): CRIU refuses to dump a tree whose session leader is outside its pid namespace.
+        else if (::setsid() < 0 && errno != EPERM) throw sys_error("setsid");
     }
     apply_sysctls(spec);
     apply_readonly_paths(spec);
