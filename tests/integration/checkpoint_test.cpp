@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <thread>
 
@@ -70,6 +72,12 @@ void start_counter(const it::Runner& rt, Started& c, const std::vector<std::stri
     c.bundle.set_args(args);
     c.bundle.set_readonly(false);  // the counter file is written in the rootfs
     c.id = it::unique_id("cr");
+    // In the VM: below the delegated test cgroup (the runner's own cgroup has processes).
+    if (const char* base = std::getenv("OCIRUN_VM_TEST_CGROUP")) {
+        c.bundle.config()["linux"].as_object()["cgroupsPath"] =
+            "/" + std::filesystem::relative(base, "/sys/fs/cgroup").string() + "/" + c.id;
+        c.bundle.save();
+    }
     auto r = rt({"run", "-d", "--bundle", c.bundle.path().string(), c.id});
     ASSERT_EQ(r.exit_code, 0) << r.describe();
     ASSERT_GT(counter_exceeds(c.bundle, 0), 0) << "the counter never started";
