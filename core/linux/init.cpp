@@ -208,6 +208,7 @@ void run_steps(const InitRequest& r) {
         run_create_hooks(r);
         enter_rootfs(spec, root.get(), root_entry(r));
         fault::point("init-rootfs-entered");
+        if (setup_dev) reopen_dev_null_stdio();  // before the terminal replaces fds 0..2
         if (process.terminal) setup_terminal(process, r.console_socket_fd, setup_dev);
         // Like runc, the container's process leads its own session (setup_terminal made one
         // above): CRIU refuses to dump a tree whose session leader is outside its pid namespace.
