@@ -295,11 +295,17 @@ TEST(CheckpointV2, TcpConnectionSurvivesWithTcpEstablished) {
     REQUIRE_CRIU();
     it::Runner ocirun = it::Runner::ocirun();
     Started c;
+    // `ip link set lo up` in the container's network namespace needs CAP_NET_ADMIN.
+    auto& caps = c.bundle.config().at("process").as_object()["capabilities"].as_object();
+    for (const char* set : {"bounding", "effective", "permitted"}) caps[set].as_array().push_back("CAP_NET_ADMIN");
     // A server and a client in the container, one established loopback connection between them;
     // the server appends what it receives to /tmp/got, the client's counter goes through it.
+    // The server's stdin never ends (busybox nc closes the connection at EOF of its stdin).
     ASSERT_NO_FATAL_FAILURE(start_counter(ocirun, c, {"sh", "-c",
-        "ip link set lo up 2>/dev/null; nc -l -p 5000 > /tmp/got & sleep 1; "
+        "ip link set lo up; sleep 1000000 | nc -l -p 5000 > /tmp/got & sleep 1; "
         "i=0; while :; do i=$((i+1)); echo $i > /tmp/count; echo $i; sleep 0.1; done | nc 127.0.0.1 5000"}));
+    ASSERT_TRUE(it::eventually([&] { return !it::read_file(c.bundle.rootfs() / "tmp/got").empty(); }, 20s))
+        << "the client never got through to the server before the checkpoint";
     it::TempDir images("ocirun-it-images");
     auto r = ocirun({"checkpoint", "--tcp-established", "--image-path", images.path().string(), c.id}, {.timeout = 120s});
     ASSERT_EQ(r.exit_code, 0) << r.describe();
