@@ -39,7 +39,10 @@ dump)
     sed -i -e 's/"terminal": true/"terminal": false/' -e 's/"readonly": true/"readonly": false/' \
         -e 's|"sh"$|"sh", "-c", "i=0; while :; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.1; done"|' \
         "$work/bundle/config.json"
-    "${ocirun[@]}" run -d --bundle "$work/bundle" "$id" </dev/null >&2 2>&1
+    # The container's stdio: /dev/null only (the init re-opens it on the container's /dev/null);
+    # this script's stdout/stderr are the guest's virtio ports, which CRIU could not dump.
+    "${ocirun[@]}" run -d --bundle "$work/bundle" "$id" </dev/null >/dev/null 2>&1 || {
+        echo "criu-migration: ocirun run -d failed" >&2; exit 1; }
     for _ in $(seq 100); do [[ $(count) -gt 3 ]] && break; sleep 0.1; done
     "${ocirun[@]}" checkpoint --image-path "$work/images" "$id" >&2
     echo "criu-migration: checkpointed at count $(count)" >&2
