@@ -4,7 +4,7 @@
 //   -> hostname -> mounts (rootfs, spec mounts [kCgroupReady: join the cgroup the runtime made
 //   meanwhile, before the cgroup mount], /dev) -> prestart/createRuntime hooks (in the
 //   runtime, kRunHooks) -> createContainer hooks -> pivot_root (chroot without a mount
-//   namespace) -> terminal -> sysctl -> readonly/masked paths -> read-only /dev, root
+//   namespace) -> stdio on /dev/null re-opened -> terminal or setsid -> sysctl -> readonly/masked paths -> read-only /dev, root
 //   -> process attributes -> rlimits
 //   -> trampoline memfd, close fds -> [seccomp without no_new_privs] -> user, caps
 //   -> no_new_privs -> exec lookup -> [seccomp with no_new_privs] -> kReady
