@@ -20,7 +20,8 @@ count() { cat "$work/bundle/rootfs/tmp/count" 2>/dev/null || echo -1; }
 
 case $phase in
 host)
-    carry=$(mktemp -d /tmp/ocirun-criu-migration.XXXXXX)
+    # Not under /tmp: the guest's /tmp is its own tmpfs; the build dir is seen through the 9p export.
+    carry=$(mktemp -d "$build/criu-migration.XXXXXX")
     trap 'rm -rf "$carry"' EXIT
     start=$(date +%s)
     "$vm_dir/run-in-vm.sh" --timeout 900 -- "$0" "$build" dump > "$carry/state.tar" || {
@@ -39,6 +40,10 @@ dump)
     sed -i -e 's/"terminal": true/"terminal": false/' -e 's/"readonly": true/"readonly": false/' \
         -e 's|"sh"$|"sh", "-c", "i=0; while :; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.1; done"|' \
         "$work/bundle/config.json"
+    # Below the guest's delegated test cgroup (the job's own cgroup, init.scope, has processes);
+    # the same path exists in the second boot.
+    cgroup=${OCIRUN_VM_TEST_CGROUP:?not in the test VM}
+    sed -i -e "s|\"linux\": {|\"linux\": {\"cgroupsPath\": \"${cgroup#/sys/fs/cgroup}/$id\",|" "$work/bundle/config.json"
     # The container's stdio: /dev/null only (the init re-opens it on the container's /dev/null);
     # this script's stdout/stderr are the guest's virtio ports, which CRIU could not dump.
     "${ocirun[@]}" run -d --bundle "$work/bundle" "$id" </dev/null >/dev/null 2>&1 || {
