@@ -89,12 +89,14 @@ int execute_plugins(const GlobalOptions& g, const PluginsCommand& cmd) {
     if (cmd.format == "json") {
         boost::json::array out;
         for (const auto& e : entries) {
-            out.push_back(boost::json::object{{"name", e.name},
-                                              {"kind", plugin::kind_name(e.kind)},
-                                              {"version", e.version},
-                                              {"status", e.status},
-                                              {"host", host_column(e)},
-                                              {"path", e.path.string()}});
+            boost::json::object o{{"name", e.name},
+                                  {"kind", plugin::kind_name(e.kind)},
+                                  {"version", e.version},
+                                  {"status", e.status},
+                                  {"host", host_column(e)},
+                                  {"path", e.path.string()}};
+            if (!e.unavailable_reason.empty()) o["unavailableReason"] = e.unavailable_reason;
+            out.push_back(std::move(o));
         }
         std::cout << boost::json::serialize(out) << '\n';
         return 0;
@@ -104,6 +106,12 @@ int execute_plugins(const GlobalOptions& g, const PluginsCommand& cmd) {
         rows.push_back({e.name, plugin::kind_name(e.kind), e.version.empty() ? "-" : e.version,
                         e.status, host_column(e), e.path.string()});
     std::cout << format_table(rows);
+    // A loaded plugin that cannot work on this host (CRIU without kernel support, AppArmor
+    // disabled...): why, under the table.
+    for (const auto& e : entries)
+        if (!e.unavailable_reason.empty())
+            std::cout << "note: " << e.name << " (" << plugin::kind_name(e.kind) << ") is unavailable here: "
+                      << e.unavailable_reason << '\n';
     return 0;
 }
 

@@ -24,6 +24,7 @@
 #include "container/process_info.hpp"
 #include "container/rfc3339.hpp"
 #include "container/rootless.hpp"
+#include "container/runtime_impl.hpp"
 #include "container/status.hpp"
 #include "container/stored_cgroup.hpp"
 #include "container/syscall_filter.hpp"
@@ -43,28 +44,6 @@ namespace fs = std::filesystem;
 
 namespace ocirun {
 
-struct Runtime::Impl {
-    RuntimeOptions opts;
-    plugin::HostContext host;
-    std::shared_ptr<PluginRegistry> plugins;
-    state::StateStore store;
-
-    explicit Impl(RuntimeOptions o)
-        : opts(std::move(o)),
-          host{container::choose_rootless(opts.rootless), opts.systemd_cgroup, opts.debug, opts.root},
-          plugins(std::make_shared<PluginRegistry>(RuntimeConfig::load(), host)),
-          store(opts.root) {}
-
-    std::unique_ptr<ContainerRecord> record(const std::string& id, bool is_parent) const {
-        auto r = std::make_unique<ContainerRecord>();
-        r->root = opts.root;
-        r->id = id;
-        r->plugins = plugins;
-        r->host = host;
-        r->is_parent = is_parent;
-        return r;
-    }
-};
 
 namespace {
 

@@ -1,6 +1,8 @@
 # Sources of core/container (appended to libocirun).
 list(APPEND OCIRUN_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/cgroup_view.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/checkpoint.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/restore.cpp
   ${CMAKE_CURRENT_LIST_DIR}/container.cpp
   ${CMAKE_CURRENT_LIST_DIR}/events.cpp
   ${CMAKE_CURRENT_LIST_DIR}/lsm_choice.cpp

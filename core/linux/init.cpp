@@ -4,7 +4,7 @@
 //   -> hostname -> mounts (rootfs, spec mounts [kCgroupReady: join the cgroup the runtime made
 //   meanwhile, before the cgroup mount], /dev) -> prestart/createRuntime hooks (in the
 //   runtime, kRunHooks) -> createContainer hooks -> pivot_root (chroot without a mount
-//   namespace) -> terminal -> sysctl -> readonly/masked paths -> read-only /dev, root
+//   namespace) -> stdio on /dev/null re-opened -> terminal or setsid -> sysctl -> readonly/masked paths -> read-only /dev, root
 //   -> process attributes -> rlimits
 //   -> trampoline memfd, close fds -> [seccomp without no_new_privs] -> user, caps
 //   -> no_new_privs -> exec lookup -> [seccomp with no_new_privs] -> kReady
@@ -217,7 +217,11 @@ void run_steps(const InitRequest& r) {
         run_create_hooks(r);
         enter_rootfs(spec, root.get(), root_entry(r));
         fault::point("init-rootfs-entered");
+        if (setup_dev) reopen_dev_null_stdio();  // before the terminal replaces fds 0..2
         if (process.terminal) setup_terminal(process, r.console_socket_fd, setup_dev);
+        // Like runc, the container's process leads its own session (setup_terminal made one
+        // above): CRIU refuses to dump a tree whose session leader is outside its pid namespace.
+        else if (::setsid() < 0 && errno != EPERM) throw sys_error("setsid");
     }
     apply_sysctls(spec);
     apply_readonly_paths(spec);

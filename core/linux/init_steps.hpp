@@ -68,6 +68,10 @@ void apply_sysctls(const spec::Spec& spec);
 // console socket, slave made the controlling terminal and fds 0..2.
 void setup_terminal(const spec::Process& process, int console_socket_fd, bool mount_console);
 
+// stdio_dev_null.cpp — fds 0..2 on the caller's /dev/null re-opened on the container's (after
+// enter_rootfs, when the runtime made /dev), so that none refers to a mount of the host.
+void reopen_dev_null_stdio();
+
 // exec_fifo.cpp — blocks until `start` opens the fifo (reached through its O_PATH fd, which
 // came with kGo), writes kFifoReleased and returns the write end (O_CLOEXEC): kept open until
 // execve, its EOF tells `start` that process.args runs (see container_init.hpp).

@@ -13,6 +13,7 @@ list(APPEND OCIRUN_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/masked_paths.cpp
   ${CMAKE_CURRENT_LIST_DIR}/sysctl.cpp
   ${CMAKE_CURRENT_LIST_DIR}/console.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/stdio_dev_null.cpp
   ${CMAKE_CURRENT_LIST_DIR}/exec_fifo.cpp
   ${CMAKE_CURRENT_LIST_DIR}/capabilities.cpp
   ${CMAKE_CURRENT_LIST_DIR}/process_setup.cpp

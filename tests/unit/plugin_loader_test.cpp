@@ -451,7 +451,7 @@ TEST_F(RealPluginTest, SelinuxReportsHostAndServesItsFields) {
     EXPECT_NE(refusal_of([&] { se.validate("process.selinuxLabel", "a\"b"); }), "");
 }
 
-TEST_F(RealPluginTest, CriuReportsBinaryAndRefusesToPretend) {
+TEST_F(RealPluginTest, CriuReportsBinaryAndCriuCheck) {
     auto reg = registry_with("checkpointer.criu.so");
     if (!reg) GTEST_SKIP() << "checkpointer.criu.so not built (OCIRUN_PLUGIN_CRIU=OFF?)";
     auto& criu = reg->checkpointer("checkpoint");
@@ -459,26 +459,43 @@ TEST_F(RealPluginTest, CriuReportsBinaryAndRefusesToPretend) {
     {
         ScopedEnv path("PATH", tmp_.string());  // an empty dir: no criu on PATH
         EXPECT_EQ(criu.unavailable_reason({}), "criu binary not found on PATH");
-        EXPECT_EQ(criu.features_json(), R"({"criuBinary":null})");
+        EXPECT_EQ(criu.features_json(), R"({"criuBinary":null,"usable":false,"unusableReason":"criu binary not found on PATH"})");
     }
+    const fs::path fake = tmp_ / "criu";
     {
-        const fs::path fake = tmp_ / "criu";
-        std::ofstream(fake) << "#!/bin/sh\nexit 1\n";
+        // A criu whose `criu check` fails: unavailable, with its first error line.
+        std::ofstream(fake) << "#!/bin/sh\necho 'Error (criu/kerndat.c:1): no kernel support'\nexit 1\n";
         fs::permissions(fake, fs::perms::owner_all);
         ScopedEnv path("PATH", tmp_.string());
+        EXPECT_EQ(criu.unavailable_reason({}), "criu check failed: Error (criu/kerndat.c:1): no kernel support");
+        EXPECT_EQ(criu.features_json(), R"({"criuBinary":")" + fake.string() +
+                                            R"(","usable":false,"unusableReason":"criu check failed: Error (criu/kerndat.c:1): no kernel support"})");
+    }
+    {
+        std::ofstream(fake) << "#!/bin/sh\nexit 0\n";
+        ScopedEnv path("PATH", tmp_.string());
         EXPECT_EQ(criu.unavailable_reason({}), "");
-        EXPECT_EQ(criu.features_json(), R"({"criuBinary":")" + fake.string() + "\"}");
+        EXPECT_EQ(criu.features_json(), R"({"criuBinary":")" + fake.string() + R"(","usable":true})");
     }
     ocirun::plugin::CheckpointRequest req;
     req.container_id = "c1";
     req.init_pid = 1;
-    const auto msg = error_of([&] { criu.checkpoint(req); });
+    auto msg = error_of([&] { criu.checkpoint(req); });
     EXPECT_NE(msg.find("--image-path"), std::string::npos) << msg;
-    req.image_path = "/tmp/img";
-    EXPECT_THROW(criu.checkpoint(req), ocirun::NotImplemented);
-    ocirun::plugin::RestoreRequest restore;
-    restore.image_path = "/tmp/img";
-    EXPECT_THROW(criu.restore(restore), ocirun::NotImplemented);
+    req.image_path = (tmp_ / "img").string();
+    const ocirun::spec::Spec config;
+    req.config = &config;
+    fs::remove(fake);
+    {
+        ScopedEnv path("PATH", tmp_.string());
+        msg = error_of([&] { criu.checkpoint(req); });
+        EXPECT_NE(msg.find("criu binary not found on PATH"), std::string::npos) << msg;
+        ocirun::plugin::RestoreRequest restore;
+        restore.image_path = req.image_path;
+        restore.config = &config;
+        msg = error_of([&] { criu.restore(restore); });
+        EXPECT_NE(msg.find("criu binary not found on PATH"), std::string::npos) << msg;
+    }
 }
 
 TEST_F(RealPluginTest, CriuSurvivesBeingLoadedByTwoRegistries) {

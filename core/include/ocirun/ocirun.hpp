@@ -104,6 +104,34 @@ struct ExecOptions {
     int console_socket_fd = -1;          // instead of console_socket: see CreateOptions
 };
 
+// `checkpoint`: runc's flags (docs/cli.md says what each does). Done by the checkpointer plugin.
+struct CheckpointOptions {
+    std::string image_path;   // required (the CLI defaults it to ./checkpoint like runc)
+    std::string work_path;    // "" = ROOT/ID/criu.work
+    std::string parent_path;  // images of a previous pre-dump
+    bool leave_running = false, tcp_established = false, ext_unix_sk = false, shell_job = false,
+         file_locks = false, pre_dump = false, auto_dedup = false, lazy_pages = false;
+    int status_fd = -1;
+    std::string page_server;          // ADDRESS:PORT
+    std::string manage_cgroups_mode;  // soft|full|strict|ignore, "" = the checkpointer's default
+    std::vector<std::string> empty_ns;
+};
+
+// `restore`: a new container ID from the images and the bundle's config.json.
+struct RestoreOptions {
+    std::string id;
+    std::string bundle = ".";
+    std::string image_path, work_path, parent_path;
+    std::string pid_file;
+    std::string console_socket;
+    int console_socket_fd = -1;       // instead of console_socket: see CreateOptions
+    bool tcp_established = false, ext_unix_sk = false, shell_job = false, file_locks = false,
+         auto_dedup = false, lazy_pages = false, no_pivot = false;
+    std::string manage_cgroups_mode;
+    std::vector<std::string> empty_ns;
+    std::string lsm_profile, lsm_mount_context;
+};
+
 // One container, opened by id or just created. Cheap to move; holds no lock between calls.
 class Container {
 public:
@@ -123,6 +151,9 @@ public:
     void destroy(bool force = false);
     void pause();
     void resume();
+    // Dump the running (or paused) container's processes; afterwards the container is gone
+    // (runc: stopped and deleted) unless leave_running or pre_dump. core/container/checkpoint.cpp
+    void checkpoint(const CheckpointOptions& opts);
     std::vector<pid_t> processes() const;
     // runc's `events --stats` data object as JSON text.
     std::string stats_json() const;
@@ -174,6 +205,9 @@ public:
     Container create(const CreateOptions& opts);
     // Throws an Error of kind NotFound, "container does not exist" (runc's text), for an unknown id.
     Container open(const std::string& id);
+    // Bring a checkpoint back as the new container opts.id (running; its init is our child).
+    // On failure nothing is left behind. core/container/restore.cpp
+    Container restore(const RestoreOptions& opts);
     // Every container whose state can be read. One that cannot (a corrupt or half-written
     // state dir) is left out and reported to `unreadable(id, error)` (default: a warning in the
     // log), so it never hides the others.

@@ -12,6 +12,7 @@
 #include <boost/config.hpp>
 #include <boost/dll/alias.hpp>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -20,7 +21,7 @@
 #include "ocirun/error.hpp"
 #include "ocirun/spec.hpp"
 
-#define OCIRUN_PLUGIN_ABI_VERSION 7u  // 2: CompiledFilter::skipped_syscalls
+#define OCIRUN_PLUGIN_ABI_VERSION 8u  // 2: CompiledFilter::skipped_syscalls
                                       // 3: HostContext::state_root, SyscallFilter::set_cache_dir,
                                       //    CompiledFilter::from_cache
                                       // 4: CgroupDriver::find
@@ -30,6 +31,8 @@
                                       //    (the systemd driver's scope is started holding the init)
                                       // 7: Lsm chosen by fields(); validate/set_exec_label take
                                       //    the field; set_key_label, label_mount_root
+                                      // 8: Checkpoint/RestoreRequest carry the config, cgroup,
+                                      //    every runc flag and the restore callbacks (criu)
 
 namespace ocirun::plugin {
 
@@ -208,29 +211,54 @@ public:
 };
 
 // ---------------------------------------------------------------- checkpointer
+// What the core knows of a container to checkpoint or restore; how that is described to the
+// checkpointing tool (CRIU's external mounts, namespaces, image files) is the plugin's business.
 struct CheckpointRequest {
     std::string container_id;
     pid_t init_pid = 0;
     std::string rootfs;
     std::string bundle;
+    std::string state_dir;                 // the container's state dir (default work dir)
+    const spec::Spec* config = nullptr;    // the container's stored config.json (never null)
+    std::map<std::string, std::string> cgroup_paths;  // Cgroup::paths() ("" = v2), may be empty
     std::string image_path, work_path, parent_path;
     bool leave_running = false, tcp_established = false, ext_unix_sk = false;
-    bool shell_job = false, file_locks = false;
-    std::vector<std::string> empty_ns;
+    bool shell_job = false, file_locks = false, pre_dump = false, auto_dedup = false;
+    bool lazy_pages = false;
+    int status_fd = -1;                    // --status-fd, -1: none
+    std::string page_server;               // --page-server ADDRESS:PORT, "" none
+    std::string manage_cgroups_mode;       // soft|full|strict|ignore, "" = the tool's default
+    std::vector<std::string> empty_ns;     // namespace types ("network")
 };
 
 struct RestoreRequest {
     std::string container_id;
     std::string rootfs;
     std::string bundle;
+    std::string state_dir;                 // the new container's state dir (exists, empty)
+    const spec::Spec* config = nullptr;    // the bundle's config.json (never null)
+    std::map<std::string, std::string> cgroup_paths;  // the new container's cgroup, may be empty
     std::string image_path, work_path, parent_path;
     bool tcp_established = false, ext_unix_sk = false, shell_job = false, file_locks = false;
+    bool auto_dedup = false, lazy_pages = false, no_pivot = false;
+    std::string manage_cgroups_mode;
+    std::vector<std::string> empty_ns;
+    std::string lsm_profile, lsm_mount_context;
+    // Receives the restored terminal's pty master (SCM_RIGHTS), -1: no console socket.
+    int console_socket_fd = -1;
+    // Called by the plugin with the pid of the process that restores the tree, before it restores
+    // anything: the core moves it into the container's cgroup, where the restored tree then lands.
+    std::function<void(pid_t)> enter_cgroup;
+    // The restored namespaces exist (pid: a process in them): prestart/createRuntime hooks.
+    std::function<void(pid_t)> namespaces_ready;
+    // The tree runs again, `pid` its init (host pid): the core records the container.
+    std::function<void(pid_t)> restored;
 };
 
 class Checkpointer : public Plugin {
 public:
     virtual void checkpoint(const CheckpointRequest& request) = 0;
-    // Returns the restored init's host pid.
+    // Returns the restored init's host pid; the init is a child of the calling process.
     virtual pid_t restore(const RestoreRequest& request) = 0;
 };
 

@@ -1,0 +1,319 @@
+// checkpoint / restore through the criu plugin.
+//
+// Checkpoint.*: what needs no dump (flags, error texts, criu absent, bad image path): run on
+// any host. CheckpointV2.*: real dumps and restores, in the test VM (`ctest -L v2`), where
+// Debian's CRIU works; elsewhere they skip with `criu check`'s reason (on the dev host's
+// kernel CRIU 3.17 fails its vDSO check). runc is the oracle where it applies.
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include "harness.hpp"
+
+namespace it = ocirun::it;
+using namespace std::chrono_literals;
+
+namespace {
+
+// "" when CRIU can dump here, else why not.
+std::string criu_unusable() {
+    auto r = it::run_command({"sh", "-c", "command -v criu >/dev/null || { echo criu not installed; exit 1; }; criu check 2>&1"});
+    if (r.exit_code == 0) return {};
+    return "CRIU cannot checkpoint on this kernel (the test VM can): " + r.out.substr(0, r.out.find('\n'));
+}
+
+#define REQUIRE_CRIU()                                        \
+    do {                                                      \
+        if (auto why = criu_unusable(); !why.empty()) GTEST_SKIP() << why; \
+    } while (0)
+
+// A shell loop that writes an ever growing counter to /tmp/count in the rootfs.
+const std::vector<std::string> kCounter = {
+    "sh", "-c", "i=0; while :; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.1; done"};
+
+long counter(const it::Bundle& b) {
+    const std::string text = it::read_file(b.rootfs() / "tmp/count");
+    try {
+        return text.empty() ? -1 : std::stol(text);
+    } catch (const std::exception&) {
+        return -1;
+    }
+}
+
+// Waits until the counter exceeds `above`; returns its value.
+long counter_exceeds(const it::Bundle& b, long above, std::chrono::milliseconds timeout = 20s) {
+    long now = -1;
+    it::eventually([&] { return (now = counter(b)) > above; }, timeout);
+    return now;
+}
+
+std::string status_of(const it::Runner& rt, const std::string& id) {
+    auto r = rt({"state", id});
+    if (r.exit_code != 0) return "absent";
+    return std::string(rt.state(id).at("status").as_string());
+}
+
+struct Started {
+    it::Bundle bundle;
+    std::string id;
+};
+
+// A detached counter container under `rt`.
+void start_counter(const it::Runner& rt, Started& c, const std::vector<std::string>& args = kCounter) {
+    c.bundle.set_args(args);
+    c.bundle.set_readonly(false);  // the counter file is written in the rootfs
+    c.id = it::unique_id("cr");
+    // In the VM: below the delegated test cgroup (the runner's own cgroup has processes).
+    if (const char* base = std::getenv("OCIRUN_VM_TEST_CGROUP")) {
+        c.bundle.config()["linux"].as_object()["cgroupsPath"] =
+            "/" + std::filesystem::relative(base, "/sys/fs/cgroup").string() + "/" + c.id;
+        c.bundle.save();
+    }
+    auto r = rt({"run", "-d", "--bundle", c.bundle.path().string(), c.id});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    ASSERT_GT(counter_exceeds(c.bundle, 0), 0) << "the counter never started";
+}
+
+// checkpoint, then restore; the counter must go on from where it was (not restart at 1).
+void checkpoint_restore_counter(const it::Runner& rt, const std::string& restore_id,
+                                const std::vector<std::string>& checkpoint_flags = {}) {
+    Started c;
+    ASSERT_NO_FATAL_FAILURE(start_counter(rt, c));
+    it::TempDir images("ocirun-it-images");
+    std::vector<std::string> args{"checkpoint", "--image-path", (images.path() / "img").string()};
+    args.insert(args.end(), checkpoint_flags.begin(), checkpoint_flags.end());
+    args.push_back(c.id);
+    auto r = rt(args, {.timeout = 120s});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_EQ(status_of(rt, c.id), "absent") << rt.name() << ": runc deletes a checkpointed container";
+    const long at_dump = counter(c.bundle);
+    std::this_thread::sleep_for(300ms);
+    EXPECT_EQ(counter(c.bundle), at_dump) << "the dumped processes still run";
+
+    r = rt({"restore", "-d", "--image-path", (images.path() / "img").string(), "--bundle", c.bundle.path().string(), restore_id},
+           {.timeout = 120s});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_EQ(status_of(rt, restore_id), "running");
+    const long after = counter_exceeds(c.bundle, at_dump + 2);
+    EXPECT_GT(after, at_dump + 2) << rt.name() << ": the counter did not continue after restore";
+    auto e = rt({"exec", restore_id, "cat", "/tmp/count"});
+    EXPECT_EQ(e.exit_code, 0) << e.describe();
+    EXPECT_GE(std::atol(e.out.c_str()), at_dump) << e.out;
+    auto ps = rt({"ps", restore_id});
+    EXPECT_EQ(ps.exit_code, 0) << ps.describe();
+    EXPECT_NE(ps.out.find("sh"), std::string::npos) << ps.out;
+    r = rt({"kill", restore_id, "KILL"});
+    EXPECT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_TRUE(it::eventually([&] { return status_of(rt, restore_id) == "stopped"; }, 10s));
+    r = rt({"delete", restore_id});
+    EXPECT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_TRUE(it::leftovers(rt, restore_id, c.bundle).empty());
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- any host
+TEST(Checkpoint, CriuAbsentIsAClearErrorAndTheContainerRunsOn) {
+    it::Runner ocirun = it::Runner::ocirun();
+    it::DetachedContainer c(ocirun, "cr-nocriu");
+    START_OR_FAIL(c);
+    it::TempDir images("ocirun-it-images");
+    auto r = ocirun({"checkpoint", "--image-path", images.path().string(), c.id()}, {.env = {{"PATH", "/nonexistent"}}});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find("criu binary not found on PATH"), std::string::npos) << r.describe();
+    EXPECT_EQ(status_of(ocirun, c.id()), "running");
+}
+
+TEST(Checkpoint, CreatedContainerIsRefusedLikeRunc) {
+    auto check = [](const it::Runner& rt) {
+        it::Bundle b;
+        const std::string id = it::unique_id("cr-created");
+        ASSERT_EQ(rt({"create", "--bundle", b.path().string(), id}).exit_code, 0);
+        it::TempDir images("ocirun-it-images");
+        auto r = rt({"checkpoint", "--image-path", images.path().string(), id});
+        EXPECT_NE(r.exit_code, 0) << rt.name();
+        EXPECT_NE(r.err.find("Container cannot be checkpointed in created state"), std::string::npos)
+            << rt.name() << ": " << r.describe();
+        EXPECT_EQ(status_of(rt, id), "created");
+        rt({"delete", "--force", id});
+    };
+    check(it::Runner::ocirun());
+    if (it::runc_available()) check(it::Runner::runc());
+}
+
+TEST(Checkpoint, RestoreFromMissingImagesIsAClearErrorAndLeavesNothing) {
+    it::Runner ocirun = it::Runner::ocirun();
+    it::Bundle b;
+    const std::string id = it::unique_id("cr-noimg");
+    auto r = ocirun({"restore", "-d", "--image-path", "/nonexistent/images", "--bundle", b.path().string(), id});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find("--image-path /nonexistent/images"), std::string::npos) << r.describe();
+    EXPECT_EQ(status_of(ocirun, id), "absent");
+    EXPECT_TRUE(it::leftovers(ocirun, id, b).empty());
+}
+
+TEST(Checkpoint, RestoreFromADirWithoutCheckpointLeavesNothing) {
+    REQUIRE_CRIU();
+    it::Runner ocirun = it::Runner::ocirun();
+    it::Bundle b;
+    it::TempDir images("ocirun-it-images");
+    const std::string id = it::unique_id("cr-empty");
+    auto r = ocirun({"restore", "-d", "--image-path", images.path().string(), "--bundle", b.path().string(), id});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find("descriptors.json"), std::string::npos) << r.describe();
+    EXPECT_EQ(status_of(ocirun, id), "absent");
+    EXPECT_TRUE(it::leftovers(ocirun, id, b).empty());
+}
+
+TEST(Checkpoint, BadManageCgroupsModeIsRefusedByTheParser) {
+    it::Runner ocirun = it::Runner::ocirun();
+    auto r = ocirun({"checkpoint", "--manage-cgroups-mode", "bogus", "x"});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find("--manage-cgroups-mode"), std::string::npos) << r.describe();
+}
+
+TEST(Checkpoint, PluginsAndFeaturesSayWhetherCriuWorks) {
+    it::Runner ocirun = it::Runner::ocirun();
+    auto r = ocirun({"plugins"});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    auto f = ocirun({"features"});
+    ASSERT_EQ(f.exit_code, 0) << f.describe();
+    const std::string why = criu_unusable();
+    if (why.empty()) {
+        EXPECT_EQ(r.out.find("note: criu (checkpointer) is unavailable here"), std::string::npos) << r.out;
+        EXPECT_NE(f.out.find("\"usable\": true"), std::string::npos) << f.out;
+    } else {
+        EXPECT_NE(r.out.find("note: criu (checkpointer) is unavailable here: criu"), std::string::npos) << r.out;
+        EXPECT_NE(f.out.find("\"usable\": false"), std::string::npos) << f.out;
+    }
+    // Without criu on PATH.
+    r = ocirun({"plugins"}, {.env = {{"PATH", "/nonexistent"}}});
+    EXPECT_NE(r.out.find("note: criu (checkpointer) is unavailable here: criu binary not found on PATH"), std::string::npos)
+        << r.out;
+}
+
+// ---------------------------------------------------------------- in the VM
+TEST(CheckpointV2, CounterContinuesAfterRestoreLikeRunc) {
+    REQUIRE_CRIU();
+    {
+        SCOPED_TRACE("ocirun");
+        checkpoint_restore_counter(it::Runner::ocirun(), it::unique_id("cr-same"));
+    }
+    if (!it::runc_available()) GTEST_SKIP() << "runc is not installed: no comparison";
+    SCOPED_TRACE("runc");
+    checkpoint_restore_counter(it::Runner::runc(), it::unique_id("cr-same"));
+}
+
+TEST(CheckpointV2, BadImagePathLeavesTheContainerRunning) {
+    REQUIRE_CRIU();
+    it::Runner ocirun = it::Runner::ocirun();
+    Started c;
+    ASSERT_NO_FATAL_FAILURE(start_counter(ocirun, c));
+    auto r = ocirun({"checkpoint", "--image-path", "/nonexistent/dir/img", c.id});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find("--image-path /nonexistent/dir/img"), std::string::npos) << r.describe();
+    EXPECT_EQ(status_of(ocirun, c.id), "running");
+    const long now = counter(c.bundle);
+    EXPECT_GT(counter_exceeds(c.bundle, now), now);
+    ocirun({"delete", "--force", c.id});
+}
+
+TEST(CheckpointV2, LeaveRunningThenRestoreUnderAnotherId) {
+    REQUIRE_CRIU();
+    it::Runner ocirun = it::Runner::ocirun();
+    Started c;
+    ASSERT_NO_FATAL_FAILURE(start_counter(ocirun, c));
+    it::TempDir images("ocirun-it-images");
+    auto r = ocirun({"checkpoint", "--leave-running", "--image-path", images.path().string(), c.id}, {.timeout = 120s});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_EQ(status_of(ocirun, c.id), "running");
+    const long at_dump = counter(c.bundle);
+    EXPECT_GT(counter_exceeds(c.bundle, at_dump), at_dump) << "--leave-running stopped the container";
+    ASSERT_EQ(ocirun({"delete", "--force", c.id}).exit_code, 0);
+    const std::string other = it::unique_id("cr-other");
+    r = ocirun({"restore", "-d", "--image-path", images.path().string(), "--bundle", c.bundle.path().string(), other},
+               {.timeout = 120s});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_EQ(status_of(ocirun, other), "running");
+    const long now = counter(c.bundle);
+    EXPECT_GT(counter_exceeds(c.bundle, now), now);
+    EXPECT_EQ(ocirun({"delete", "--force", other}).exit_code, 0);
+    EXPECT_TRUE(it::leftovers(ocirun, other, c.bundle).empty());
+}
+
+TEST(CheckpointV2, PreDumpThenDumpWithParentPath) {
+    REQUIRE_CRIU();
+    it::Runner ocirun = it::Runner::ocirun();
+    Started c;
+    ASSERT_NO_FATAL_FAILURE(start_counter(ocirun, c));
+    it::TempDir images("ocirun-it-images");
+    auto r = ocirun({"checkpoint", "--pre-dump", "--image-path", (images.path() / "pre").string(), c.id}, {.timeout = 120s});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_EQ(status_of(ocirun, c.id), "running") << "a pre-dump leaves the container running";
+    r = ocirun({"checkpoint", "--parent-path", "../pre", "--image-path", (images.path() / "final").string(), c.id},
+               {.timeout = 120s});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_EQ(status_of(ocirun, c.id), "absent");
+    const long at_dump = counter(c.bundle);
+    r = ocirun({"restore", "-d", "--image-path", (images.path() / "final").string(), "--bundle", c.bundle.path().string(), c.id},
+               {.timeout = 120s});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_GT(counter_exceeds(c.bundle, at_dump), at_dump);
+    ocirun({"delete", "--force", c.id});
+}
+
+TEST(CheckpointV2, PausedContainer) {
+    REQUIRE_CRIU();
+    it::Runner ocirun = it::Runner::ocirun();
+    Started c;
+    ASSERT_NO_FATAL_FAILURE(start_counter(ocirun, c));
+    ASSERT_EQ(ocirun({"pause", c.id}).exit_code, 0);
+    it::TempDir images("ocirun-it-images");
+    auto r = ocirun({"checkpoint", "--image-path", images.path().string(), c.id}, {.timeout = 120s});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    const long at_dump = counter(c.bundle);
+    r = ocirun({"restore", "-d", "--image-path", images.path().string(), "--bundle", c.bundle.path().string(), c.id},
+               {.timeout = 120s});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    const std::string status = status_of(ocirun, c.id);
+    EXPECT_TRUE(status == "running" || status == "paused") << status;
+    if (status == "paused") ocirun({"resume", c.id});
+    EXPECT_GT(counter_exceeds(c.bundle, at_dump), at_dump);
+    ocirun({"delete", "--force", c.id});
+}
+
+TEST(CheckpointV2, TcpConnectionSurvivesWithTcpEstablished) {
+    REQUIRE_CRIU();
+    it::Runner ocirun = it::Runner::ocirun();
+    Started c;
+    // `ip link set lo up` in the container's network namespace needs CAP_NET_ADMIN.
+    auto& caps = c.bundle.config().at("process").as_object()["capabilities"].as_object();
+    for (const char* set : {"bounding", "effective", "permitted"}) caps[set].as_array().push_back("CAP_NET_ADMIN");
+    // A server and a client in the container, one established loopback connection between them;
+    // the server appends what it receives to /tmp/got, the client's counter goes through it.
+    // The server's stdin never ends (busybox nc closes the connection at EOF of its stdin).
+    ASSERT_NO_FATAL_FAILURE(start_counter(ocirun, c, {"sh", "-c",
+        "ip link set lo up; sleep 1000000 | nc -l -p 5000 > /tmp/got & sleep 1; "
+        "i=0; while :; do i=$((i+1)); echo $i > /tmp/count; echo $i; sleep 0.1; done | nc 127.0.0.1 5000"}));
+    ASSERT_TRUE(it::eventually([&] { return !it::read_file(c.bundle.rootfs() / "tmp/got").empty(); }, 20s))
+        << "the client never got through to the server before the checkpoint";
+    it::TempDir images("ocirun-it-images");
+    auto r = ocirun({"checkpoint", "--tcp-established", "--image-path", images.path().string(), c.id}, {.timeout = 120s});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    const std::string got = it::read_file(c.bundle.rootfs() / "tmp/got");
+    r = ocirun({"restore", "-d", "--tcp-established", "--image-path", images.path().string(), "--bundle",
+                c.bundle.path().string(), c.id}, {.timeout = 120s});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_TRUE(it::eventually([&] { return it::read_file(c.bundle.rootfs() / "tmp/got").size() > got.size() + 4; }, 20s))
+        << "nothing more came over the restored connection";
+    ocirun({"delete", "--force", c.id});
+}
