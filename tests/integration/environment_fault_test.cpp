@@ -141,8 +141,21 @@ TEST(EnvironmentFaults, StateRootOutOfSpace) {
     EXPECT_EQ(tally.clean, tally.injected);
 }
 
+// UBSan's vptr check probes memory through a pipe: with the fd limit reached it cannot, and
+// reports an "invalid vptr" (<memory cannot be printed>) for any virtual call. So the EMFILE runs
+// need a runtime built without UBSan: CI's second pass (the Release binary) runs them.
+bool built_with_ubsan(const fs::path& binary) {
+    std::ifstream in(binary, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return text.find("__ubsan_handle_dynamic_type_cache_miss") != std::string::npos;
+}
+
 TEST(EnvironmentFaults, TooFewFileDescriptors) {
     it::Runner ocirun = it::Runner::ocirun();
+    if (built_with_ubsan(ocirun.binary()))
+        GTEST_SKIP() << ocirun.binary().string() << " is a UBSan build, whose vptr check needs free fds "
+                     << "(it reports invalid vptrs at the limit); this test runs against the Release "
+                     << "binary (OCIRUN_TEST_BINARY, the second integration pass of scripts/test.sh)";
     Tally tally;
     for (int limit : {4, 6, 8, 10, 12, 16, 24, 32}) {
         for (const char* command : {"run --detach", "create"}) {
