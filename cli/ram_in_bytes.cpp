@@ -42,7 +42,8 @@ std::int64_t parse_ram_in_bytes(std::string_view text) {
     if (i < text.size() && (text[i] == 'b' || text[i] == 'B')) ++i;
     if (i != text.size()) throw invalid;
     const double value = std::stod(number) * multiplier;
-    if (!std::isfinite(value) || value >= 9.3e18) throw invalid;
+    // 2^63 itself does not fit int64_t (9223372036854775808 parses to exactly it): refuse from there.
+    if (!std::isfinite(value) || value >= 0x1p63 || value < -0x1p63) throw invalid;
     return static_cast<std::int64_t>(value);
 }
 
