@@ -93,6 +93,8 @@ int on_job_removed(sd_bus_message* m, void* userdata, sd_bus_error*) {
 
 }  // namespace
 
+SystemdBus::SlotRef::~SlotRef() { sd_bus_slot_unref(slot); }
+
 std::string systemd_unavailable_reason() {
     if (sd_booted() <= 0) return "systemd not running on this host, cannot use systemd cgroups manager (no /run/systemd/system)";
     return {};
@@ -121,21 +123,21 @@ SystemdBus::SystemdBus() {
 
 SystemdBus::~SystemdBus() { sd_bus_flush_close_unref(bus_); }
 
-void SystemdBus::start_transient_unit(const std::string& unit, const std::vector<UnitProperty>& properties) {
-    // Listen for the job's end before asking, so that it cannot finish unseen.
-    sd_bus_slot* slot = nullptr;
-    check(sd_bus_match_signal(bus_, &slot, kService, kManagerPath, kManager, "JobRemoved", on_job_removed, this),
+SystemdBus::SlotRef SystemdBus::watch_jobs() {
+    SlotRef watching;
+    check(sd_bus_match_signal(bus_, &watching.slot, kService, kManagerPath, kManager, "JobRemoved", on_job_removed,
+                              this),
           "D-Bus: watch systemd's jobs");
-    struct SlotRef {
-        sd_bus_slot* s;
-        ~SlotRef() { sd_bus_slot_unref(s); }
-    } slot_ref{slot};
-    // Signals reach clients subscribed to the manager (needed on systemd's private socket).
-    {
-        ErrorRef error;
-        MessageRef reply;
-        sd_bus_call_method(bus_, kService, kManagerPath, kManager, "Subscribe", &error.e, &reply.m, "");
-    }
+    // Signals reach clients subscribed to the manager (needed on systemd's private socket; on the
+    // system bus the match alone is enough, so a failure here is not fatal).
+    ErrorRef error;
+    MessageRef reply;
+    sd_bus_call_method(bus_, kService, kManagerPath, kManager, "Subscribe", &error.e, &reply.m, "");
+    return watching;
+}
+
+void SystemdBus::start_transient_unit(const std::string& unit, const std::vector<UnitProperty>& properties) {
+    const SlotRef watching = watch_jobs();
     MessageRef call;
     check(sd_bus_message_new_method_call(bus_, &call.m, kService, kManagerPath, kManager, "StartTransientUnit"),
           "D-Bus message");
@@ -187,13 +189,7 @@ void SystemdBus::set_unit_properties(const std::string& unit, const std::vector<
 }
 
 void SystemdBus::stop_unit(const std::string& unit) {
-    sd_bus_slot* slot = nullptr;
-    check(sd_bus_match_signal(bus_, &slot, kService, kManagerPath, kManager, "JobRemoved", on_job_removed, this),
-          "D-Bus: watch systemd's jobs");
-    struct SlotRef {
-        sd_bus_slot* s;
-        ~SlotRef() { sd_bus_slot_unref(s); }
-    } slot_ref{slot};
+    const SlotRef watching = watch_jobs();
     ErrorRef error;
     MessageRef reply;
     const int r = sd_bus_call_method(bus_, kService, kManagerPath, kManager, "StopUnit", &error.e, &reply.m, "ss",

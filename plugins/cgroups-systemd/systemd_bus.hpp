@@ -5,11 +5,13 @@
 #include <sys/types.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "unit_properties.hpp"
 
 struct sd_bus;
+struct sd_bus_slot;
 
 namespace ocirun::cgroups::systemd {
 
@@ -41,6 +43,19 @@ public:
     }
 
 private:
+    // Owns a bus match slot: unsubscribes when it goes out of scope.
+    struct SlotRef {
+        sd_bus_slot* slot = nullptr;
+        SlotRef() = default;
+        SlotRef(SlotRef&& other) noexcept : slot(std::exchange(other.slot, nullptr)) {}
+        SlotRef(const SlotRef&) = delete;
+        SlotRef& operator=(const SlotRef&) = delete;
+        SlotRef& operator=(SlotRef&&) = delete;
+        ~SlotRef();
+    };
+    // Starts collecting JobRemoved signals (see note_job_removed) until the returned guard goes;
+    // called before a job is asked for, so that it cannot finish unseen.
+    SlotRef watch_jobs();
     void wait_for_job(const std::string& job, const std::string& what);
     sd_bus* bus_ = nullptr;
     std::vector<std::string> removed_jobs_;  // JobRemoved seen: "path result"
