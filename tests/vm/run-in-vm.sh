@@ -3,7 +3,8 @@
 # output and exit code. The guest sees this machine's whole root read-only (virtio-9p) under a
 # tmpfs overlay, so build trees and binaries are at the same paths; see tests/vm/README.md.
 #
-# usage: run-in-vm.sh [--timeout SECS] [--keep] [--verbose] [--lsm apparmor|selinux] -- COMMAND [ARGS...]
+# usage: run-in-vm.sh [--timeout SECS] [--keep] [--verbose] [--lsm apparmor|selinux] [--cgroup v2|hybrid]
+#                     -- COMMAND [ARGS...]
 #
 # Exit code: COMMAND's own, or 124 if the overall timeout killed the VM, or 125 if the VM
 # could not be prepared or did not report an exit status.
@@ -19,6 +20,7 @@ readonly EXIT_HARNESS=125
 timeout_secs=${OCIRUN_VM_TIMEOUT:-3600}
 keep_run_dir=0
 lsm=""
+cgroup_mode=v2
 verbose=0
 cache_root=${OCIRUN_VM_CACHE:-/var/cache/ocirun-vm}
 memory_mib=${OCIRUN_VM_MEMORY:-2048}
@@ -31,12 +33,16 @@ fail() {
 
 usage() {
     cat >&2 <<'EOF'
-usage: run-in-vm.sh [--timeout SECS] [--keep] [--verbose] [--lsm apparmor|selinux] -- COMMAND [ARGS...]
+usage: run-in-vm.sh [--timeout SECS] [--keep] [--verbose] [--lsm apparmor|selinux] [--cgroup v2|hybrid]
+                    -- COMMAND [ARGS...]
   --timeout SECS  kill the VM after SECS seconds (default 3600, env OCIRUN_VM_TIMEOUT)
   --keep          keep the per-run directory (console log, job script) and print its path
   --verbose       print the guest's console log (boot messages) to stderr afterwards
   --lsm KIND      boot with AppArmor (apparmor=1 security=apparmor) or SELinux (security=selinux
                   selinux=1, policy loaded permissive by lsm-setup.sh) before COMMAND runs
+  --cgroup MODE   v2 (default): a pure cgroup-v2 host; hybrid: systemd's hybrid layout (v1
+                  controllers, cgroup2 at /sys/fs/cgroup/unified), only with systemd as PID 1
+                  (OCIRUN_VM_APPEND=ocirun_vm.systemd=1), which mounts the hierarchies
 Environment: OCIRUN_VM_CACHE (kernel/initramfs cache dir, default /var/cache/ocirun-vm),
   OCIRUN_VM_KERNEL (kernel version in /lib/modules to boot), OCIRUN_VM_MEMORY (MiB, 2048),
   OCIRUN_VM_CPUS (2), OCIRUN_VM_APPEND (extra kernel command line, e.g. loglevel=7 to debug).
@@ -61,6 +67,12 @@ parse_args() {
                 lsm=$2
                 shift 2
                 ;;
+            --cgroup)
+                (($# >= 2)) || usage
+                [[ $2 == v2 || $2 == hybrid ]] || fail "--cgroup wants v2 or hybrid, got '$2'"
+                cgroup_mode=$2
+                shift 2
+                ;;
             --) shift; break ;;
             -h | --help) usage ;;
             *) echo "run-in-vm: unknown option '$1'" >&2; usage ;;
@@ -68,6 +80,9 @@ parse_args() {
     done
     (($#)) || usage
     command_argv=("$@")
+    # The plain boot kind's init mounts cgroup2 alone; only systemd sets up a hybrid layout.
+    [[ $cgroup_mode == v2 || " ${OCIRUN_VM_APPEND:-} " == *" ocirun_vm.systemd=1 "* ]] ||
+        fail "--cgroup hybrid needs the systemd boot kind (OCIRUN_VM_APPEND=ocirun_vm.systemd=1)"
 }
 
 # The newest Debian kernel whose image and modules are both installed (the guest loads the
@@ -271,7 +286,12 @@ main() {
     start_forwarder "$run_dir/stderr.fifo" 2
 
     local cmdline="console=ttyS0 quiet loglevel=4 panic=-1 oops=panic rdinit=/init"
-    cmdline+=" systemd.unified_cgroup_hierarchy=1 cgroup_no_v1=all"
+    if [[ $cgroup_mode == hybrid ]]; then
+        # systemd 252: v1 controllers plus its own cgroup2 at /sys/fs/cgroup/unified.
+        cmdline+=" systemd.unified_cgroup_hierarchy=0"
+    else
+        cmdline+=" systemd.unified_cgroup_hierarchy=1 cgroup_no_v1=all"
+    fi
     cmdline+=" mitigations=off tsc=reliable no_timer_check random.trust_cpu=on 8250.nr_uarts=1"
     cmdline+=" ocirun_vm.job=$run_dir/job.sh ${OCIRUN_VM_APPEND:-}"
     case "$lsm" in
