@@ -325,27 +325,24 @@ sc_refused_bundle() {
 # transient scope, with the limit as a unit property, and remove it with the task. Needs systemd
 # as PID 1 (the test VM's systemd boot: ctest -L systemd runs this scenario alone).
 sc_systemd_cgroup() {
-  if [[ ! -d /run/systemd/system ]]; then
-    e2e_log "    skipped: systemd is not PID 1 here (runs in the test VM's systemd boot, ctest -L systemd)"
-    exit 77
-  fi
-  local id pid unit dir; id=$(cid sdcg)
+  require_systemd_pid1
+  local id pid unit memory_dir; id=$(cid sdcg)
   unit="ctr-$id.scope"
-  dir=/sys/fs/cgroup/system.slice/$unit
   ctr_run_detached "$id" --runc-systemd-cgroup --cgroup "system.slice:ctr:$id" --memory-limit 67108864 -- sleep 1000
   pid=$(task_pid "$id")
   assert_eq active "$(systemctl show --property=ActiveState --value "$unit")" "the scope is active"
-  assert_eq 67108864 "$(systemctl show --property=MemoryMax --value "$unit")" "MemoryMax of the scope"
-  assert_contains "$(cat "$dir/cgroup.procs")" "$pid" "the task's init is in the scope"
+  assert_eq 67108864 "$(systemctl show --property="$(memory_limit_property)" --value "$unit")" "the scope's memory limit"
+  memory_dir=$(scope_cgroup_dir "$unit" memory)
+  assert_match "$memory_dir" "/system.slice/$unit\$" "the scope's cgroup"
+  assert_contains "$(cat "$memory_dir/cgroup.procs")" "$pid" "the task's init is in the scope"
   run_ok ctr_ task exec --exec-id s1 "$id" sh -c 'echo in-exec'
   assert_eq in-exec "$out" "exec in a systemd-cgroup task"
   run_ok ctr_ task pause "$id"
-  assert_file_eq "$dir/cgroup.freeze" 1 "the scope's cgroup is frozen"
+  assert_scope_frozen "$unit" 1
   run_ok ctr_ task resume "$id"
   assert_eq RUNNING "$(task_status "$id")" "task ls after resume"
   ctr_cleanup "$id"
-  wait_until 60 test ! -e "$dir"
-  assert_ne active "$(systemctl show --property=ActiveState --value "$unit")" "the scope is gone after the task"
+  assert_scope_gone "$unit" "$memory_dir"
 }
 
 # ---- main -----------------------------------------------------------------------------------

@@ -242,6 +242,58 @@ sc_refused_bundle() {
   assert_eq "" "$out" "nothing left behind"
 }
 
+# podman's systemd cgroup manager (cgroup_manager = "systemd", the default of a systemd host):
+# podman calls the runtime with --systemd-cgroup and cgroupsPath "machine.slice:libpod:ID", so the
+# runtime must make the transient scope libpod-ID.scope in machine.slice, with the limits as unit
+# properties, and it must go away with the container. Needs systemd as PID 1 (the test VM's systemd
+# boot: ctest -L systemd runs this scenario alone, with ocirun and with runc as the runtime).
+sc_systemd_cgroup() {
+  require_systemd_pid1
+  local name cid cpid unit memory_dir pids_dir; name=$(cname sdcg)
+  PODMAN=("${PODMAN[@]/#cgroupfs/systemd}")  # this scenario's subshell only: --cgroup-manager systemd
+  defer pm_cleanup "$name"
+  run_ok pm_run -d --name "$name" --memory 64m --pids-limit 20 "$IMAGE" sleep 1000
+  cid=$(pm inspect -f '{{.Id}}' "$name")
+  cpid=$(pm inspect -f '{{.State.Pid}}' "$name")
+  unit=libpod-$cid.scope
+
+  assert_eq active "$(systemctl show --property=ActiveState --value "$unit")" "the scope is active"
+  assert_eq machine.slice "$(systemctl show --property=Slice --value "$unit")" "the scope's slice"
+  assert_eq 67108864 "$(systemctl show --property="$(memory_limit_property)" --value "$unit")" "the scope's memory limit"
+  assert_eq 20 "$(systemctl show --property=TasksMax --value "$unit")" "the scope's TasksMax"
+  run_ok systemctl status --no-pager --lines=0 "$unit"
+  assert_contains "$out" "Active: active (running)" "systemctl status: the scope runs"
+  assert_match "$out" "[^0-9]$cpid sleep 1000" "systemctl status lists the container's init"
+
+  memory_dir=$(scope_cgroup_dir "$unit" memory)
+  pids_dir=$(scope_cgroup_dir "$unit" pids)
+  assert_match "$memory_dir" "/machine.slice/$unit\$" "the scope's cgroup"
+  assert_contains "$(cat "$memory_dir/cgroup.procs")" "$cpid" "the container's init is in the scope"
+  assert_file_eq "$pids_dir/pids.max" 20 "the scope's pids.max"
+
+  run_ok pm exec "$name" sh -c 'echo in-exec'
+  assert_eq in-exec "$out" "exec in a systemd-cgroup container"
+  # The container has its own cgroup namespace on v2 ("0::/" inside): the host's view of a
+  # detached exec says where it runs.
+  local exec_pid
+  run_ok pm exec -d "$name" sleep 998
+  wait_until 30 pgrep -x -f "sleep 998"
+  exec_pid=$(pgrep -x -f "sleep 998" | head -n 1)
+  assert_contains "$(cat "/proc/$exec_pid/cgroup")" "/machine.slice/$unit" "the exec runs in the scope"
+
+  run_ok pm pause "$name"
+  assert_scope_frozen "$unit" 1
+  run_ok pm unpause "$name"
+  assert_scope_frozen "$unit" 0
+
+  run_ok pm stop -t 1 "$name"
+  assert_eq exited "$(status_of "$name")" "status after stop"
+  run_ok pm rm "$name"
+  assert_scope_gone "$unit" "$memory_dir" "$pids_dir"
+  assert_eq "" "$(mounts_matching "$cid")" "mounts left behind"
+  [[ ! -e /proc/$cpid ]] || fail "process $cpid still exists"
+}
+
 # ---- main -----------------------------------------------------------------------------------
 
 import_image
@@ -255,5 +307,6 @@ scenario stdin sc_stdin
 scenario limits-and-identity sc_limits_and_identity
 scenario cap-drop-read-only sc_cap_drop_read_only
 scenario refused-bundle sc_refused_bundle
+scenario systemd-cgroup sc_systemd_cgroup
 
 e2e_summary podman

@@ -120,12 +120,14 @@ scenario() {
   esac
 }
 
-# e2e_summary SUITE: prints the tally; returns 1 when a scenario failed.
+# e2e_summary SUITE: prints the tally; returns 1 when a scenario failed, 77 (CTest: skipped) when
+# every scenario that was chosen skipped, so that a run that proved nothing does not pass.
 e2e_summary() {
   e2e_log ""
   e2e_log "== $1: ${#E2E_PASSED[@]} passed, ${#E2E_FAILED[@]} failed, ${#E2E_SKIPPED[@]} skipped (runtime: $OCIRUN)"
   local n
   for n in "${E2E_FAILED[@]}"; do e2e_log "   FAILED: $n"; done
   for n in "${E2E_SKIPPED[@]}"; do e2e_log "   skipped: $n"; done
-  ((${#E2E_FAILED[@]} == 0))
+  ((${#E2E_FAILED[@]} == 0)) || return 1
+  ((${#E2E_PASSED[@]} > 0 || ${#E2E_SKIPPED[@]} == 0)) || return 77
 }

@@ -67,3 +67,44 @@ mounts_matching() { grep -F -- "$1" /proc/self/mountinfo || true; }
 
 # The runtime's pid-1 process in a container, read from the host: pid → its counter file etc.
 host_read() { cat "/proc/$1/root$2" 2>/dev/null || true; }
+
+# ---- systemd cgroup driver scenarios (systemd as PID 1: the test VM's systemd boot) ----------
+
+# require_systemd_pid1: ends the scenario as skipped, with the reason, unless systemd is PID 1.
+require_systemd_pid1() {
+  [[ -d /run/systemd/system ]] ||
+    skip "systemd is not PID 1 here (runs in the test VM's systemd boot, ctest -L systemd)"
+}
+
+# host_cgroup_is_unified: true on a pure cgroup-v2 host, false on v1/hybrid.
+host_cgroup_is_unified() { [[ $(stat -fc %T /sys/fs/cgroup) == cgroup2fs ]]; }
+
+# memory_limit_property: the unit property that holds a scope's memory limit (v2 MemoryMax, v1
+# MemoryLimit: what runc and ocirun set).
+memory_limit_property() { if host_cgroup_is_unified; then echo MemoryMax; else echo MemoryLimit; fi; }
+
+# scope_cgroup_dir UNIT V1_CONTROLLER: the unit's cgroup directory holding V1_CONTROLLER's files
+# (on a pure v2 host the one unified directory), from the unit's ControlGroup property.
+scope_cgroup_dir() {
+  local cg; cg=$(systemctl show --property=ControlGroup --value "$1")
+  [[ -n $cg ]] || { e2e_log "    $1 has no ControlGroup"; return 1; }
+  if host_cgroup_is_unified; then echo "/sys/fs/cgroup$cg"; else echo "/sys/fs/cgroup/$2$cg"; fi
+}
+
+# assert_scope_frozen UNIT 1|0: the freezer state of the unit's cgroup (v2 cgroup.freeze, v1
+# freezer.state).
+assert_scope_frozen() {
+  local dir; dir=$(scope_cgroup_dir "$1" freezer)
+  if host_cgroup_is_unified; then
+    assert_file_eq "$dir/cgroup.freeze" "$2" "the scope's cgroup.freeze"
+  else
+    assert_file_eq "$dir/freezer.state" "$([[ $2 == 1 ]] && echo FROZEN || echo THAWED)" "the scope's freezer.state"
+  fi
+}
+
+# assert_scope_gone UNIT DIR...: systemd no longer has the unit active and the directories are gone.
+assert_scope_gone() {
+  local unit=$1 d; shift
+  for d in "$@"; do wait_until 60 test ! -e "$d"; done
+  assert_ne active "$(systemctl show --property=ActiveState --value "$unit")" "$unit is gone"
+}
