@@ -40,7 +40,6 @@ struct RestorePlan {
 plugin::CgroupConfig cgroup_config(const RestorePlan& plan, const std::string& id) {
     plugin::CgroupConfig cfg;
     cfg.container_id = id;
-    cfg.annotations = &plan.spec.annotations;
     if (plan.spec.linuxSection) {
         cfg.cgroups_path = plan.spec.linuxSection->cgroupsPath;
         if (plan.spec.linuxSection->resources) cfg.resources = &*plan.spec.linuxSection->resources;

@@ -72,7 +72,6 @@ struct CreatePlan {
 plugin::CgroupConfig cgroup_config_of(const CreatePlan& plan, const std::string& id) {
     plugin::CgroupConfig cfg;
     cfg.container_id = id;
-    cfg.annotations = &plan.spec.annotations;
     if (plan.spec.linuxSection) {
         cfg.cgroups_path = plan.spec.linuxSection->cgroupsPath;
         if (plan.spec.linuxSection->resources) cfg.resources = &*plan.spec.linuxSection->resources;

@@ -42,22 +42,6 @@ std::string error_text(const sd_bus_error& e, int r) {
     return errno_text(r);
 }
 
-// The D-Bus type letter of a fixed-size number.
-template <typename T>
-constexpr char basic_type_of() {
-    if constexpr (std::is_same_v<T, std::uint8_t>) return 'y';
-    else if constexpr (std::is_same_v<T, std::int16_t>) return 'n';
-    else if constexpr (std::is_same_v<T, std::uint16_t>) return 'q';
-    else if constexpr (std::is_same_v<T, std::int32_t>) return 'i';
-    else if constexpr (std::is_same_v<T, std::uint32_t>) return 'u';
-    else if constexpr (std::is_same_v<T, std::int64_t>) return 'x';
-    else if constexpr (std::is_same_v<T, std::uint64_t>) return 't';
-    else {
-        static_assert(std::is_same_v<T, double>);
-        return 'd';
-    }
-}
-
 void append_property(sd_bus_message* m, const UnitProperty& p) {
     check(sd_bus_message_open_container(m, 'r', "sv"), "D-Bus message");
     check(sd_bus_message_append_basic(m, 's', p.name.c_str()), "D-Bus message");
@@ -67,19 +51,10 @@ void append_property(sd_bus_message* m, const UnitProperty& p) {
             if constexpr (std::is_same_v<T, bool>) {
                 int b = v ? 1 : 0;
                 check(sd_bus_message_append(m, "v", "b", b), "D-Bus message " + p.name);
-            } else if constexpr (std::is_arithmetic_v<T>) {
-                const char type[2] = {basic_type_of<T>(), '\0'};
-                check(sd_bus_message_open_container(m, 'v', type), "D-Bus message " + p.name);
-                check(sd_bus_message_append_basic(m, type[0], &v), "D-Bus message " + p.name);
-                check(sd_bus_message_close_container(m), "D-Bus message " + p.name);
+            } else if constexpr (std::is_same_v<T, std::uint64_t>) {
+                check(sd_bus_message_append(m, "v", "t", v), "D-Bus message " + p.name);
             } else if constexpr (std::is_same_v<T, std::string>) {
                 check(sd_bus_message_append(m, "v", "s", v.c_str()), "D-Bus message " + p.name);
-            } else if constexpr (std::is_same_v<T, StringList>) {
-                check(sd_bus_message_open_container(m, 'v', "as"), "D-Bus message " + p.name);
-                check(sd_bus_message_open_container(m, 'a', "s"), "D-Bus message " + p.name);
-                for (const auto& s : v) check(sd_bus_message_append_basic(m, 's', s.c_str()), "D-Bus message " + p.name);
-                check(sd_bus_message_close_container(m), "D-Bus message " + p.name);
-                check(sd_bus_message_close_container(m), "D-Bus message " + p.name);
             } else if constexpr (std::is_same_v<T, ByteArray>) {
                 check(sd_bus_message_open_container(m, 'v', "ay"), "D-Bus message " + p.name);
                 check(sd_bus_message_append_array(m, 'y', v.data(), v.size()), "D-Bus message " + p.name);

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "annotation_properties.hpp"
 #include "cgroups_path.hpp"
 #include "created_dirs.hpp"
 #include "device_rules.hpp"
@@ -114,11 +113,6 @@ public:
         }
         auto devices = device_properties(config.resources ? config.resources->devices : std::vector<spec::LinuxDeviceCgroup>{}, false);
         properties.insert(properties.end(), devices.begin(), devices.end());
-        // runc's org.systemd.property.* annotations go last, so they win over the defaults.
-        if (config.annotations) {
-            auto extra = annotation_properties(*config.annotations);
-            properties.insert(properties.end(), extra.begin(), extra.end());
-        }
         bus.start_transient_unit(placement.unit, properties);
 
         SavedCgroup saved;
@@ -162,7 +156,6 @@ private:
     // Everything validate() checks but systemd's presence.
     void validate_offline(const plugin::CgroupConfig& config, const plugin::HostContext& host) const {
         scope_placement(config);
-        if (config.annotations) annotation_properties(*config.annotations);  // refused before anything exists
         if (host.rootless) throw Error("--systemd-cgroup: " + unavailable_reason(host));
         validate_resources(config);
     }

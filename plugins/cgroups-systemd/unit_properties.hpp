@@ -16,16 +16,10 @@ namespace ocirun::cgroups::systemd {
 using DeviceAllowList = std::vector<std::pair<std::string, std::string>>;  // D-Bus a(ss)
 using PidList = std::vector<std::uint32_t>;                               // D-Bus au
 using ByteArray = std::vector<std::uint8_t>;                              // D-Bus ay
-using StringList = std::vector<std::string>;                              // D-Bus as
 
 struct UnitProperty {
-    // D-Bus b, t, s, ay, a(ss), au; the rest only from org.systemd.property.* annotations
-    // (annotation_properties.hpp): y, n, q, i, u, x, d, as.
-    using Value = std::variant<bool, std::uint64_t, std::string, ByteArray, DeviceAllowList, PidList, std::uint8_t,
-                               std::int16_t, std::uint16_t, std::int32_t, std::uint32_t, std::int64_t, double,
-                               StringList>;
     std::string name;
-    Value value;
+    std::variant<bool, std::uint64_t, std::string, ByteArray, DeviceAllowList, PidList> value;
 };
 
 inline constexpr std::uint64_t kInfinity = UINT64_MAX;  // systemd's "infinity"

@@ -5,7 +5,6 @@
 #include <functional>
 
 #include "ocirun/error.hpp"
-#include "annotation_properties.hpp"
 #include "scope_placement.hpp"
 #include "unit_properties.hpp"
 
@@ -113,67 +112,6 @@ TEST(CgroupsSystemd, DeviceRulesBecomeDevicePolicyAndDeviceAllow) {
     const auto all = sd::device_properties({allow_all}, true);
     EXPECT_EQ(all.front().name, "DeviceAllow");  // the reset
     EXPECT_EQ(std::get<std::string>(find(all, "DevicePolicy")->value), "auto");
-}
-
-}  // namespace
-
-// runc's org.systemd.property.* annotations (GVariant text) as unit properties.
-namespace {
-
-TEST(CgroupsSystemdAnnotations, GVariantValuesBecomeTypedProperties) {
-    EXPECT_EQ(sd::parse_gvariant_text("true"), sd::UnitProperty::Value{true});
-    EXPECT_EQ(sd::parse_gvariant_text("5"), sd::UnitProperty::Value{std::int32_t{5}});  // GVariant: int32
-    EXPECT_EQ(sd::parse_gvariant_text("-0x10"), sd::UnitProperty::Value{std::int32_t{-16}});
-    EXPECT_EQ(sd::parse_gvariant_text("1.5"), sd::UnitProperty::Value{1.5});
-    EXPECT_EQ(sd::parse_gvariant_text("uint64 123456789"), sd::UnitProperty::Value{std::uint64_t{123456789}});
-    EXPECT_EQ(sd::parse_gvariant_text("@t 7"), sd::UnitProperty::Value{std::uint64_t{7}});
-    EXPECT_EQ(sd::parse_gvariant_text("uint32 7"), sd::UnitProperty::Value{std::uint32_t{7}});
-    EXPECT_EQ(sd::parse_gvariant_text("'inactive-or-failed'"), sd::UnitProperty::Value{std::string("inactive-or-failed")});
-    EXPECT_EQ(sd::parse_gvariant_text("\"it's\""), sd::UnitProperty::Value{std::string("it's")});
-    EXPECT_EQ(sd::parse_gvariant_text("['a.service', \"b.service\"]"),
-              sd::UnitProperty::Value{sd::StringList{"a.service", "b.service"}});
-    EXPECT_EQ(sd::parse_gvariant_text("[]"), sd::UnitProperty::Value{sd::StringList{}});
-}
-
-TEST(CgroupsSystemdAnnotations, BadValuesAreRefusedSayingWhy) {
-    EXPECT_NE(error_of([] { sd::parse_gvariant_text("uint8 300"); }).find("unsupported GVariant type"), std::string::npos);
-    EXPECT_NE(error_of([] { sd::parse_gvariant_text("byte 300"); }).find("out of range"), std::string::npos);
-    EXPECT_NE(error_of([] { sd::parse_gvariant_text("uint64 -1"); }).find("out of range"), std::string::npos);
-    EXPECT_NE(error_of([] { sd::parse_gvariant_text("4294967296"); }).find("out of range for int32"), std::string::npos);
-    EXPECT_NE(error_of([] { sd::parse_gvariant_text("'open"); }).find("unterminated"), std::string::npos);
-    EXPECT_NE(error_of([] { sd::parse_gvariant_text("word"); }).find("unsupported value"), std::string::npos);
-    EXPECT_NE(error_of([] { sd::parse_gvariant_text("[1, 2]"); }).find("arrays of quoted strings"), std::string::npos);
-}
-
-TEST(CgroupsSystemdAnnotations, PrefixedAnnotationsOnlyAndSecBecomesUSec) {
-    const auto props = sd::annotation_properties({{"org.systemd.property.TimeoutStopSec", "5"},
-                                                  {"org.systemd.property.CollectMode", "'inactive-or-failed'"},
-                                                  {"org.systemd.property.RuntimeMaxUSec", "uint64 2000000"},
-                                                  {"org.systemd.property.AccuracySec", "0.5"},
-                                                  {"com.example.other", "x"}});
-    ASSERT_EQ(props.size(), 4u);
-    ASSERT_NE(find(props, "TimeoutStopUSec"), nullptr);
-    EXPECT_EQ(find(props, "TimeoutStopUSec")->value, sd::UnitProperty::Value{std::uint64_t{5000000}});
-    EXPECT_EQ(find(props, "AccuracyUSec")->value, sd::UnitProperty::Value{std::uint64_t{500000}});
-    EXPECT_EQ(find(props, "RuntimeMaxUSec")->value, sd::UnitProperty::Value{std::uint64_t{2000000}});
-    EXPECT_EQ(find(props, "CollectMode")->value, sd::UnitProperty::Value{std::string("inactive-or-failed")});
-    EXPECT_EQ(find(props, "TimeoutStopSec"), nullptr);
-}
-
-TEST(CgroupsSystemdAnnotations, BadAnnotationsNameTheField) {
-    EXPECT_EQ(error_of([] { sd::annotation_properties({{"org.systemd.property.timeoutStopSec", "5"}}); }),
-              "config.json: annotations[\"org.systemd.property.timeoutStopSec\"]: the property name "
-              "\"timeoutStopSec\" must start with A-Z");
-    EXPECT_NE(error_of([] { sd::annotation_properties({{"org.systemd.property.Ab", "5"}}); }).find("too short"),
-              std::string::npos);
-    EXPECT_NE(error_of([] { sd::annotation_properties({{"org.systemd.property.A-b", "5"}}); }).find("letters and digits"),
-              std::string::npos);
-    EXPECT_EQ(error_of([] { sd::annotation_properties({{"org.systemd.property.TimeoutStopSec", "'soon'"}}); }),
-              "config.json: annotations[\"org.systemd.property.TimeoutStopSec\"]: cannot parse \"'soon'\": a ...Sec "
-              "property takes a number of seconds");
-    EXPECT_NE(error_of([] { sd::annotation_properties({{"org.systemd.property.TimeoutStopSec", "-1"}}); })
-                  .find("must not be negative"),
-              std::string::npos);
 }
 
 }  // namespace

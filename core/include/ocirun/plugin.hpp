@@ -21,7 +21,7 @@
 #include "ocirun/error.hpp"
 #include "ocirun/spec.hpp"
 
-#define OCIRUN_PLUGIN_ABI_VERSION 9u  // 2: CompiledFilter::skipped_syscalls
+#define OCIRUN_PLUGIN_ABI_VERSION 8u  // 2: CompiledFilter::skipped_syscalls
                                       // 3: HostContext::state_root, SyscallFilter::set_cache_dir,
                                       //    CompiledFilter::from_cache
                                       // 4: CgroupDriver::find
@@ -33,7 +33,6 @@
                                       //    the field; set_key_label, label_mount_root
                                       // 8: Checkpoint/RestoreRequest carry the config, cgroup,
                                       //    every runc flag and the restore callbacks (criu)
-                                      // 9: CgroupConfig::annotations (org.systemd.property.*)
 
 namespace ocirun::plugin {
 
@@ -90,9 +89,6 @@ struct CgroupConfig {
     // The container init's host pid, for create() of a driver whose needs_init_pid() is true
     // (0 otherwise: validate(), find(), and drivers that create the cgroup before the init).
     pid_t init_pid = 0;
-    // The config's annotations (may be null): the systemd driver takes runc's
-    // org.systemd.property.NAME ones as extra unit properties.
-    const std::map<std::string, std::string>* annotations = nullptr;
 };
 
 // One container's cgroup (on v1: a directory per controller; on v2: one directory).
