@@ -215,8 +215,15 @@ LimitNOFILE=1048576
 TimeoutStartSec=infinity
 UNIT
     ln -sfn "$SYSTEMD_UNITS/ocirun-vm.target" "$SYSTEMD_UNITS/default.target"
+    # The host root has /.dockerenv, so systemd believes it runs in a container and reads its
+    # settings from its own arguments instead of the kernel command line: the cgroup layout
+    # (run-in-vm.sh --cgroup) is handed on as an argument.
+    hierarchy=""
+    for word in $(cat /proc/cmdline); do
+        case "$word" in systemd.unified_cgroup_hierarchy=*) hierarchy=$word ;; esac
+    done
     step "exec systemd"
-    exec /lib/systemd/systemd --log-target=console --log-level=warning --show-status=no
+    exec /lib/systemd/systemd --log-target=console --log-level=warning --show-status=no $hierarchy
 }
 
 # Runs the job and reports, in both boot kinds; then powers off.
