@@ -64,16 +64,16 @@ void check_plugin_descriptor(const std::vector<unsigned char>& bytes, const std:
 
     // std::string, std::vector, std::map and exceptions cross the boundary: one C++ library.
     if (d.cxx_library != kHost.cxx_library || (kHost.cxx_library == OCIRUN_CXX_LIBRARY_LIBSTDCXX && d.cxx11_abi != kHost.cxx11_abi))
-        throw Error(where + ": plugin built against " + built_with(d) + "; ocirun needs " + describe_cxx_library(kHost) +
+        throw Error(where + ": built against " + built_with(d) + "; ocirun needs " + describe_cxx_library(kHost) +
                     ": std::string, std::vector and exceptions cross the plugin boundary (rebuild it with g++, or "
                     "clang++ without -stdlib=libc++, against this ocirun's SDK)");
     if (d.cxx_debug_containers != kHost.cxx_debug_containers)
-        throw Error(where + std::string(": plugin built with") + (d.cxx_debug_containers ? "" : "out") +
+        throw Error(where + std::string(": built with") + (d.cxx_debug_containers ? "" : "out") +
                     " the C++ library's debug containers (_GLIBCXX_DEBUG), ocirun " +
                     (kHost.cxx_debug_containers ? "with" : "without") +
                     ": their layouts differ; rebuild it without _GLIBCXX_DEBUG");
     if (d.pointer_size != kHost.pointer_size)
-        throw Error(where + ": plugin built for " + std::to_string(d.pointer_size * 8) + "-bit pointers, ocirun uses " +
+        throw Error(where + ": built for " + std::to_string(d.pointer_size * 8) + "-bit pointers, ocirun uses " +
                     std::to_string(kHost.pointer_size * 8) + "-bit");
     if (d.layout_hash != kHost.layout_hash)
         throw Error(where + ": the SDK types it was built with are laid out differently from ocirun's (layout hash " +

@@ -314,7 +314,7 @@ TEST_F(PluginLoaderTest, LegacyAbiNumberIsRefusedNamingIt) {
 // every one is refused from the file, before the (aborting) factory could run.
 TEST_F(PluginLoaderTest, OtherCxxLibraryIsRefusedNamingBoth) {
     const auto msg = broken_load_error("wrong-cxx-library", "wrong-cxx-library");
-    EXPECT_NE(msg.find("plugin built against libc++ 16 (_LIBCPP_VERSION 16000), compiled by clang 16; ocirun needs "
+    EXPECT_NE(msg.find(": built against libc++ 16 (_LIBCPP_VERSION 16000), compiled by clang 16; ocirun needs "
                        "libstdc++ of GCC " + std::to_string(_GLIBCXX_RELEASE) + " (cxx11 ABI"),
               std::string::npos)
         << msg;
