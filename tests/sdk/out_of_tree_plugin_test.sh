@@ -50,6 +50,7 @@ build_example() {
 }
 echo "== out-of-tree builds against $tmp/sdk"
 gcc_o2=$(build_example g++ -O2 gcc-O2)
+# shellcheck disable=SC2034  # used through ${!build_case} below
 gcc_o0=$(build_example g++ -O0 gcc-O0)
 clang_libcxx=$(build_example clang++-14 "-O2 -stdlib=libc++" clang-libcxx)
 # and by hand with pkg-config, as docs/plugins.md shows
@@ -58,7 +59,8 @@ mkdir -p "$tmp/pkgconfig-build"
 g++ -O2 $(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --cflags --libs ocirun-plugin) \
   "$src/examples/plugins/landlock/landlock_plugin.cpp" -o "$tmp/pkgconfig-build/lsm.landlock.so" \
   || fail "pkg-config build"
-nm -D --defined-only "$gcc_o2" | grep -q ' ocirun_plugin_descriptor$' || fail "no ocirun_plugin_descriptor exported"
+symbols=$(nm -D --defined-only "$gcc_o2")
+[[ $symbols == *" ocirun_plugin_descriptor"* ]] || fail "no ocirun_plugin_descriptor exported: $symbols"
 
 echo "== a bundle"
 bundle=$tmp/bundle
@@ -83,11 +85,12 @@ ocirun=$tmp/prefix/sbin/ocirun
 export OCIRUN_CONFIG=$tmp/no-config.json
 unset OCIRUN_PLUGIN_PATH
 n=0
-# run_ctr -> sets rc, out
+# run_ctr -> sets rc and out (the log's msg="..." Go-quoted: \" unescaped to ")
 run_ctr() {
   n=$((n + 1)); local id=sdk-landlock-$$-$n; ids+=("$id")
   rm -f "$bundle/rootfs/forbidden" "$bundle/rootfs/tmp/allowed"
   set +e; out=$("$ocirun" --root "$root" run -b "$bundle" "$id" 2>&1); rc=$?; set -e
+  out=${out//\\\"/\"}
 }
 # the landlock lsm plugin's status in `ocirun plugins -f json`: its HOST column when it loaded, else the load error
 plugin_status() {
@@ -131,5 +134,5 @@ run_ctr
 expected="plugin $plugin_dir/lsm.landlock.so: built against libc++ 14 (_LIBCPP_VERSION 14000), compiled by clang 14.0.6; ocirun needs libstdc++ of GCC"
 [[ $out == *"$expected"* ]] || fail "libc++ refusal text: got '$out', want '$expected'"
 [[ $(plugin_status) == "error: "*"built against libc++"* ]] || { "$ocirun" plugins; fail "ocirun plugins does not show the libc++ refusal"; }
-echo "$out" | sed 's/^/  /'
+echo "  $out"
 echo "PASS"
