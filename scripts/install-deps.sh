@@ -14,6 +14,7 @@ packages=(
   protobuf-compiler libprotobuf-dev golang-github-checkpoint-restore-go-criu-dev  # criu plugin (CRIU RPC .proto)
   libgtest-dev
   clang-14 libclang-rt-14-dev             # libFuzzer + sanitizers for tests/fuzz (tests/reliability/fuzz.sh)
+  libc++-14-dev libc++abi-14-dev          # the SDK test builds an example plugin against libc++ to see it refused (tests/sdk)
   time                                     # /usr/bin/time: peak RSS in tests/reliability/scale.sh
   # running containers and the tests
   busybox-static procps iproute2 util-linux

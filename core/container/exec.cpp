@@ -146,7 +146,9 @@ pid_t Container::exec(const ExecOptions& opts) {
     plan.config = load_stored_config(st);
     if (plan.config.linuxSection && plan.config.linuxSection->seccomp)
         plan.seccomp = compile_syscall_filter(*rec_->plugins, *plan.config.linuxSection->seccomp);
-    plan.lsm = container::choose_lsm_labels(*rec_->plugins, process, "", "exec: ");
+    // The container's LSM annotations confine an exec'd process too (it joins by setns, so it
+    // inherits nothing from the init's Landlock domain, say).
+    plan.lsm = container::choose_lsm_labels(*rec_->plugins, process, "", plan.config.annotations, "exec: ");
     if (!opts.cgroup_paths.empty() && !cgroup)
         throw Error("--cgroup: container " + st.id + " has no cgroup (no cgroup driver plugin was installed when it was created)");
     if (!opts.cgroup_paths.empty()) check_sub_cgroup_paths(*cgroup, opts.cgroup_paths);

@@ -24,13 +24,18 @@ linux_init::LsmLabel chosen(PluginRegistry& plugins, const std::string& field, c
 }  // namespace
 
 linux_init::LsmLabels choose_lsm_labels(PluginRegistry& plugins, const spec::Process& process,
-                                        const std::string& mount_label, const std::string& origin) {
+                                        const std::string& mount_label,
+                                        const std::map<std::string, std::string>& annotations,
+                                        const std::string& origin) {
     linux_init::LsmLabels labels;
     if (!process.apparmorProfile.empty())
         labels.process.push_back(chosen(plugins, "process.apparmorProfile", process.apparmorProfile, origin));
     if (!process.selinuxLabel.empty())
         labels.process.push_back(chosen(plugins, "process.selinuxLabel", process.selinuxLabel, origin));
     if (!mount_label.empty()) labels.mount = chosen(plugins, "linux.mountLabel", mount_label, origin);
+    const std::string prefix = kLsmAnnotationPrefix;
+    for (auto it = annotations.lower_bound(prefix); it != annotations.end() && it->first.rfind(prefix, 0) == 0; ++it)
+        labels.process.push_back(chosen(plugins, "annotations[\"" + it->first + "\"]", it->second, origin));
     return labels;
 }
 

@@ -3,6 +3,7 @@
 // anything is created.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "linux/lsm_labels.hpp"
@@ -11,10 +12,18 @@
 
 namespace ocirun::container {
 
-// The labels for `process` (and `mount_label`, linux.mountLabel, "" for exec), each validated by
-// its plugin. Errors are prefixed with `origin` ("config.json: ", "exec: "). A process and
-// bundle without LSM fields load no plugin.
+// Annotations whose key starts with this are LSM fields too, for LSMs the runtime spec has no
+// field for (a Landlock plugin serves annotations["io.github.ocirun.lsm.landlock"]): the field
+// name is `annotations["KEY"]`, applied like process.apparmorProfile (docs/plugins.md).
+inline constexpr const char* kLsmAnnotationPrefix = "io.github.ocirun.lsm.";
+
+// The labels for `process` (and `mount_label`, linux.mountLabel, "" for exec) and for the
+// bundle's LSM annotations (see above; exec passes the container's), each validated by its
+// plugin. Errors are prefixed with `origin` ("config.json: ", "exec: "). A process and bundle
+// without LSM fields load no plugin.
 linux_init::LsmLabels choose_lsm_labels(PluginRegistry& plugins, const spec::Process& process,
-                                        const std::string& mount_label, const std::string& origin);
+                                        const std::string& mount_label,
+                                        const std::map<std::string, std::string>& annotations,
+                                        const std::string& origin);
 
 }  // namespace ocirun::container

@@ -225,7 +225,7 @@ CreatePlan plan_create(const CreateOptions& opts, PluginRegistry& plugins, const
     check_namespace_paths(plan.spec);
     const spec::Process& proc = *plan.spec.process;
     const std::string mount_label = plan.spec.linuxSection ? plan.spec.linuxSection->mountLabel : "";
-    plan.lsm = container::choose_lsm_labels(plugins, proc, mount_label, "config.json: ");
+    plan.lsm = container::choose_lsm_labels(plugins, proc, mount_label, plan.spec.annotations, "config.json: ");
     check_rlimits_raisable(plan.spec);
     check_pid_file_dir(opts.pid_file);
     linux_init::warn_unavailable_capabilities(proc);

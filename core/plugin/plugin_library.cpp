@@ -2,14 +2,18 @@
 
 #include <dlfcn.h>
 
+#include <cstring>
 #include <string>
 
 #include "ocirun/error.hpp"
+#include "plugin/elf_symbol_reader.hpp"
+#include "plugin/plugin_descriptor_check.hpp"
 
 namespace ocirun::plugin_detail {
 namespace {
 
-constexpr const char* kAbiSymbol = "ocirun_plugin_abi_version";
+constexpr const char* kDescriptorSymbol = "ocirun_plugin_descriptor";
+constexpr const char* kLegacyAbiSymbol = "ocirun_plugin_abi_version";  // ABI 8 and older
 constexpr const char* kFactorySymbol = "ocirun_plugin_create";
 
 // RTLD_NOW rather than lazy binding: a plugin with an unresolved function symbol (built against
@@ -18,10 +22,32 @@ constexpr const char* kFactorySymbol = "ocirun_plugin_create";
 // RTLD_LOCAL keeps one plugin's symbols (and its libraries') from resolving another plugin's.
 constexpr auto kLoadMode = boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local;
 
+// Every assumption the plugin was built under, read from its file before it is mapped: dlopen()
+// would already run its static constructors (C++ code of another C++ library, perhaps).
+// A file that is not an ELF file of this machine is left to dlopen() to describe.
+void check_before_loading(const std::filesystem::path& path, const std::string& where) {
+    const auto descriptor = read_elf_dynamic_symbol(path, kDescriptorSymbol);
+    if (!descriptor) return;
+    if (!descriptor->bytes.empty()) {
+        check_plugin_descriptor(descriptor->bytes, where);
+        return;
+    }
+    const auto legacy = read_elf_dynamic_symbol(path, kLegacyAbiSymbol);
+    if (legacy && legacy->bytes.size() == sizeof(std::uint32_t)) {
+        std::uint32_t abi = 0;
+        std::memcpy(&abi, legacy->bytes.data(), sizeof abi);
+        throw Error(where + ": built for plugin ABI " + std::to_string(abi) + ", this ocirun needs ABI " +
+                    std::to_string(OCIRUN_PLUGIN_ABI_VERSION) + "; rebuild it against this ocirun's SDK");
+    }
+    throw Error(where + ": does not export " + kDescriptorSymbol +
+                " (not an ocirun plugin, or built without OCIRUN_PLUGIN())");
+}
+
 }  // namespace
 
 LoadedPlugin::LoadedPlugin(const PluginFile& file) : path_(file.path) {
     const std::string where = "plugin " + path_.string();
+    check_before_loading(path_, where);
 
     boost::dll::fs::error_code ec;
     ::dlerror();  // clear any stale message so the one below is this dlopen's
@@ -30,15 +56,6 @@ LoadedPlugin::LoadedPlugin(const PluginFile& file) : path_(file.path) {
         const char* why = ::dlerror();
         throw Error(where + ": cannot be loaded: " + (why ? why : ec.message()));
     }
-
-    // The ABI check reads a plain C variable: no C++ code of the plugin has run yet.
-    if (!library_.has(kAbiSymbol))
-        throw Error(where + ": does not export " + kAbiSymbol +
-                    " (not an ocirun plugin, or built without OCIRUN_PLUGIN())");
-    const std::uint32_t abi = library_.get<const std::uint32_t>(kAbiSymbol);
-    if (abi != OCIRUN_PLUGIN_ABI_VERSION)
-        throw Error(where + ": built for plugin ABI " + std::to_string(abi) + ", this ocirun needs ABI " +
-                    std::to_string(OCIRUN_PLUGIN_ABI_VERSION) + "; rebuild it against this ocirun's SDK");
 
     // Never unmapped once accepted: an exception the plugin throws carries a vtable (and what()
     // text) in the plugin's image, and it may still be in flight, or caught and printed, after

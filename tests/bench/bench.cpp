@@ -316,9 +316,9 @@ SeccompCompileTimes seccomp_compile_times(const fs::path& plugin_file, const fs:
     SeccompCompileTimes out;
     void* lib = dlopen(plugin_file.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!lib) return out;
-    auto* abi = static_cast<const std::uint32_t*>(dlsym(lib, "ocirun_plugin_abi_version"));
+    auto* descriptor = static_cast<const ocirun_plugin_descriptor_t*>(dlsym(lib, "ocirun_plugin_descriptor"));
     auto* factory = static_cast<void* const*>(dlsym(lib, "ocirun_plugin_create"));
-    if (!abi || *abi != OCIRUN_PLUGIN_ABI_VERSION || !factory) return out;
+    if (!descriptor || descriptor->abi_version != OCIRUN_PLUGIN_ABI_VERSION || !factory) return out;
     auto create = reinterpret_cast<ocirun::plugin::Plugin* (*)()>(*factory);
     std::unique_ptr<ocirun::plugin::Plugin> plugin(create());
     auto* filter = dynamic_cast<ocirun::plugin::SyscallFilter*>(plugin.get());

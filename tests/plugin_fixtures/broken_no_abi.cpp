@@ -1,4 +1,4 @@
-// Broken on purpose: has the factory but no ocirun_plugin_abi_version. The factory must not be
+// Broken on purpose: has the factory but no ocirun_plugin_descriptor. The factory must not be
 // called (it aborts).
 #include <ocirun/plugin.hpp>
 

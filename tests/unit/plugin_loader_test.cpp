@@ -303,10 +303,40 @@ TEST_F(PluginLoaderTest, WrongAbiIsRefusedBeforeAnyPluginCode) {
         << msg;
 }
 
+TEST_F(PluginLoaderTest, LegacyAbiNumberIsRefusedNamingIt) {
+    const auto msg = broken_load_error("legacy-abi", "legacy-abi");
+    EXPECT_NE(msg.find("built for plugin ABI 8, this ocirun needs ABI " + std::to_string(OCIRUN_PLUGIN_ABI_VERSION)),
+              std::string::npos)
+        << msg;
+}
+
+// The other assumptions of the descriptor, one fixture each (tests/plugin_fixtures/broken_wrong_abi.cpp):
+// every one is refused from the file, before the (aborting) factory could run.
+TEST_F(PluginLoaderTest, OtherCxxLibraryIsRefusedNamingBoth) {
+    const auto msg = broken_load_error("wrong-cxx-library", "wrong-cxx-library");
+    EXPECT_NE(msg.find(": built against libc++ 16 (_LIBCPP_VERSION 16000), compiled by clang 16; ocirun needs "
+                       "libstdc++ of GCC " + std::to_string(_GLIBCXX_RELEASE) + " (cxx11 ABI"),
+              std::string::npos)
+        << msg;
+}
+
+TEST_F(PluginLoaderTest, OtherStringAbiIsRefused) {
+    const auto msg = broken_load_error("wrong-string-abi", "wrong-string-abi");
+    EXPECT_NE(msg.find("pre-cxx11 ABI: copy-on-write std::string"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("ocirun needs libstdc++ of GCC"), std::string::npos) << msg;
+}
+
+TEST_F(PluginLoaderTest, OtherLayoutOfTheSameAbiIsRefused) {
+    const auto msg = broken_load_error("wrong-layout", "wrong-layout");
+    EXPECT_NE(msg.find("the SDK types it was built with are laid out differently from ocirun's (layout hash "),
+              std::string::npos)
+        << msg;
+}
+
 TEST_F(PluginLoaderTest, MissingAbiSymbolIsRefused) {
     const auto msg = broken_load_error("no-abi", "no-abi");
     EXPECT_NE(msg.find((fixture_dir("no-abi") / "lsm.no-abi.so").string()), std::string::npos) << msg;
-    EXPECT_NE(msg.find("does not export ocirun_plugin_abi_version"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("does not export ocirun_plugin_descriptor"), std::string::npos) << msg;
 }
 
 TEST_F(PluginLoaderTest, MissingFactoryIsRefused) {

@@ -2,9 +2,12 @@
 // export macro. This header (with spec.hpp and error.hpp) is all a plugin author compiles against.
 //
 // ABI rule: OCIRUN_PLUGIN_ABI_VERSION changes whenever any class or struct in this header (or in
-// spec.hpp) changes layout or virtual-table order. The loader refuses a plugin built against
-// another version before calling any of its C++ code. Plugins must be built with the same C++
-// standard library (libstdc++) as ocirun, since std::string and std::vector cross the boundary.
+// spec.hpp, error.hpp) changes layout or virtual-table order; plugin_layout.hpp lists them all and
+// tests/unit/plugin_layout_test.cpp fails when the layout changes without a bump. Every plugin
+// carries a plain C descriptor (plugin_descriptor.hpp) of what it was built with: ABI version,
+// C++ library and its string ABI, the layout hash. The loader reads it from the file before the
+// plugin is mapped and refuses any difference, since std::string, std::vector and exceptions
+// cross the boundary (docs/plugins.md, "The plugin boundary").
 #pragma once
 
 #include <sys/types.h>
@@ -21,7 +24,7 @@
 #include "ocirun/error.hpp"
 #include "ocirun/spec.hpp"
 
-#define OCIRUN_PLUGIN_ABI_VERSION 8u  // 2: CompiledFilter::skipped_syscalls
+#define OCIRUN_PLUGIN_ABI_VERSION 9u  // 2: CompiledFilter::skipped_syscalls
                                       // 3: HostContext::state_root, SyscallFilter::set_cache_dir,
                                       //    CompiledFilter::from_cache
                                       // 4: CgroupDriver::find
@@ -33,6 +36,8 @@
                                       //    the field; set_key_label, label_mount_root
                                       // 8: Checkpoint/RestoreRequest carry the config, cgroup,
                                       //    every runc flag and the restore callbacks (criu)
+                                      // 9: the build descriptor ocirun_plugin_descriptor replaces
+                                      //    ocirun_plugin_abi_version (plugin_descriptor.hpp)
 
 namespace ocirun::plugin {
 
@@ -264,13 +269,17 @@ public:
 
 }  // namespace ocirun::plugin
 
+#include "ocirun/plugin_descriptor.hpp"
+#include "ocirun/plugin_layout.hpp"
+
 // ---------------------------------------------------------------- export macro
 // In exactly one .cpp of a plugin:   OCIRUN_PLUGIN(MyPluginClass)
-// It exports the ABI version as a plain C variable (read before any C++ is called) and, through
-// Boost.DLL, a factory `ocirun_plugin_create` returning a new MyPluginClass (owned by the caller).
+// It exports the build descriptor as a plain C constant (read by the loader from the file, before
+// the plugin is mapped) and, through Boost.DLL, a factory `ocirun_plugin_create` returning a new
+// MyPluginClass (owned by the caller).
 #define OCIRUN_PLUGIN(PluginClass)                                                              \
-    extern "C" BOOST_SYMBOL_EXPORT const std::uint32_t ocirun_plugin_abi_version =               \
-        OCIRUN_PLUGIN_ABI_VERSION;                                                               \
+    extern "C" BOOST_SYMBOL_EXPORT const ocirun_plugin_descriptor_t ocirun_plugin_descriptor =   \
+        OCIRUN_THIS_BUILD_DESCRIPTOR;                                                            \
     namespace ocirun_plugin_export {                                                             \
     ::ocirun::plugin::Plugin* create() { return new PluginClass(); }                              \
     }                                                                                            \

@@ -7,8 +7,8 @@
 // the compiled-in install dir. The first file found for a kind and name wins.
 //
 // Nothing is dlopened until a getter asks for it: a container that needs no seccomp never loads
-// the seccomp plugin (loaded_names() shows what was loaded). Before any C++ code of a plugin runs,
-// its plain C variable ocirun_plugin_abi_version must equal OCIRUN_PLUGIN_ABI_VERSION.
+// the seccomp plugin (loaded_names() shows what was loaded). Before a plugin is even mapped, its
+// build descriptor (ocirun/plugin_descriptor.hpp) is read from its file and must match ocirun's.
 //
 // Lifetime: a library, once accepted, is never unmapped (plugin_library.cpp pins it with
 // RTLD_NODELETE): an exception it threw may still be in flight when the registry is destroyed.
