@@ -19,7 +19,16 @@ step() { echo "chroot-scenario: $*" >&2; }
 in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive "$@"; }
 deb_of() { local f=("$debs/$1"_*.deb); [[ -f ${f[0]} ]] || fail "no $1 package in $debs"; echo "/tmp/debs/$(basename "${f[0]}")"; }
 apt_install() { in_root apt-get install -y -qq --no-install-recommends "$@" >&2; }
-plugin_names() { in_root ocirun plugins --format json | python3 -c 'import json,sys; print(" ".join(sorted(p["name"] for p in json.load(sys.stdin))))'; }
+# The installed plugins' names; one that did not load or lies outside the packages' dir shows
+# as name(status,path), which no expected list matches.
+plugin_names() {
+  in_root ocirun plugins --format json | python3 -c '
+import json, sys
+def show(p):
+    ok = p["status"] == "loaded" and p["path"].startswith("/usr/lib/ocirun/plugins/")
+    return p["name"] if ok else "%s(%s,%s)" % (p["name"], p["status"], p["path"])
+print(" ".join(sorted(show(p) for p in json.load(sys.stdin))))'
+}
 expect_plugins() {
   local got; got=$(plugin_names)
   [[ $got == "$1" ]] || fail "ocirun plugins lists '$got', expected exactly '$1'"
