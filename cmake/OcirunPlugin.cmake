@@ -1,10 +1,15 @@
-# ocirun_add_plugin(<name> KIND <kind> SOURCES <src>... [LIBRARIES <lib>...])
+# ocirun_add_plugin(<name> KIND <kind> SOURCES <src>... [LIBRARIES <lib>...] [COMPONENT <component>])
 #
 # Builds <kind>.<name>.so (no "lib" prefix) into the build tree's plugin dir and installs it to
-# ${OCIRUN_PLUGIN_INSTALL_DIR}. Plugins compile against the SDK headers only (ocirun::sdk) and
+# ${OCIRUN_PLUGIN_INSTALL_DIR}, in the install COMPONENT <component> (default: <name>), which is
+# the Debian package it ships in (packaging/CMakeLists.txt: `runtime` is `ocirun`, any other
+# component c is `ocirun-plugin-c`). Plugins compile against the SDK headers only (ocirun::sdk) and
 # export nothing but the two symbols OCIRUN_PLUGIN() defines (hidden visibility).
 function(ocirun_add_plugin name)
-  cmake_parse_arguments(P "" "KIND" "SOURCES;LIBRARIES" ${ARGN})
+  cmake_parse_arguments(P "" "KIND;COMPONENT" "SOURCES;LIBRARIES" ${ARGN})
+  if(NOT P_COMPONENT)
+    set(P_COMPONENT "${name}")
+  endif()
   set(target "ocirun_plugin_${name}")
   string(REPLACE "-" "_" target "${target}")
   add_library(${target} MODULE ${P_SOURCES})
@@ -26,5 +31,5 @@ function(ocirun_add_plugin name)
   elseif(NOT OCIRUN_FUZZ)  # clang's sanitizer runtimes live in the executable, not the plugin
     target_link_options(${target} PRIVATE -Wl,--no-undefined -Wl,-z,defs)
   endif()
-  install(TARGETS ${target} LIBRARY DESTINATION "${OCIRUN_PLUGIN_SUBDIR}")
+  install(TARGETS ${target} LIBRARY DESTINATION "${OCIRUN_PLUGIN_SUBDIR}" COMPONENT "${P_COMPONENT}")
 endfunction()

@@ -15,9 +15,14 @@ ctest --output-on-failure --no-tests=error -L integration
 ctest --output-on-failure --no-tests=error -L e2e
 # The configuration that ships (Release: libstdc++ linked in and lent to the plugins, which the
 # sanitizer build cannot do): the same integration suite against that binary and its plugins.
-"$top/scripts/build.sh" "$top/build-release" -DCMAKE_BUILD_TYPE=Release -DOCIRUN_SANITIZE=OFF -DOCIRUN_BUILD_TESTS=OFF
+# Configured for /usr, the prefix of the Debian packages made from this same tree below.
+"$top/scripts/build.sh" "$top/build-release" -DCMAKE_BUILD_TYPE=Release -DOCIRUN_SANITIZE=OFF -DOCIRUN_BUILD_TESTS=OFF \
+  -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_INSTALL_LIBDIR=lib
 OCIRUN_TEST_BINARY="$top/build-release/sbin/ocirun" OCIRUN_TEST_PLUGIN_DIR="$top/build-release/lib/ocirun/plugins" \
   ctest --output-on-failure --no-tests=error -L integration
+# The Debian packages of that tree: Depends, lintian, and installed one by one into a clean
+# bookworm chroot (docs/packaging.md).
+"$top/tests/packaging/run.sh" "$top/build-release"
 # Reliability (docs/reliability.md): the bounded part not already in `-L integration`: each fuzz
 # target for 45 s (own clang build), then parallel/race/scale/soak of the Release binary beside runc.
 "$top/tests/reliability/run.sh" --ci

@@ -220,9 +220,10 @@ TEST_F(LazyLoading, SeccompPluginMappedWithLinuxSeccomp) {
 // only the cgroup driver.
 TEST(PluginsCli, MissingSeccompPluginFailsNamingItAndWhereItLooked) {
     if (!built(kCgroupsV1File)) GTEST_SKIP() << "needs " << kCgroupsV1File << " in " << kPluginDir;
-    const fs::path installed = "/usr/local/lib/ocirun/plugins";
-    if (fs::exists(installed / kSeccompFile))
-        GTEST_SKIP() << "the installed plugin dir " << installed << " holds the seccomp plugin";
+    // The binary's built-in dir: /usr/local/... by default, /usr/... in the packaging build.
+    for (const fs::path installed : {"/usr/local/lib/ocirun/plugins", "/usr/lib/ocirun/plugins"})
+        if (fs::exists(installed / kSeccompFile))
+            GTEST_SKIP() << "the installed plugin dir " << installed << " holds the seccomp plugin";
     it::TempDir tree("ocirun-it-noseccomp");
     fs::create_directories(tree.path() / "sbin");
     fs::create_directories(tree.path() / "plugins");
