@@ -7,6 +7,7 @@
 #include <cstring>
 #include <vector>
 
+#include "linux/fd_passing.hpp"
 #include "ocirun/error.hpp"
 
 namespace ocirun::container {
@@ -51,29 +52,14 @@ UniqueFd ForegroundConsole::receive_master(const std::string& what) {
     sender_.reset();
     char name[256];
     struct iovec iov {name, sizeof name};
-    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    struct msghdr mh {};
-    mh.msg_iov = &iov;
-    mh.msg_iovlen = 1;
-    mh.msg_control = control;
-    mh.msg_controllen = sizeof control;
+    // Every fd the kernel installed is ours to close, however many the sender put in: only a
+    // single one is taken as the master.
+    std::vector<UniqueFd> fds;
     ssize_t n;
     do {
-        n = ::recvmsg(receiver_.get(), &mh, MSG_CMSG_CLOEXEC);
+        n = linux_init::receive_with_fds(receiver_.get(), &iov, 1, fds);
     } while (n < 0 && errno == EINTR);
     if (n < 0) throw sys_error(what + ": receive the pty master");
-    // Every fd the kernel installed is ours to close, however many the sender put in (the
-    // control buffer has room for two): only a single one is taken as the master.
-    std::vector<UniqueFd> fds;
-    for (struct cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-        const std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        for (std::size_t i = 0; i < count; ++i) {
-            int fd = -1;
-            std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-            fds.emplace_back(fd);
-        }
-    }
     if (n == 0 || fds.size() != 1) throw Error(what + ": the process did not send its pty master");
     return std::move(fds.front());
 }

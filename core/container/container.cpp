@@ -13,7 +13,6 @@
 #include <thread>
 
 #include "container/container_record.hpp"
-#include "container/hooks.hpp"
 #include "container/init_waiter.hpp"
 #include "container/terminal_proxy.hpp"
 #include "container/process_info.hpp"
@@ -25,6 +24,7 @@
 #include "spec/spec_json.hpp"
 #include "util/fault.hpp"
 #include "util/file_io.hpp"
+#include "util/hooks.hpp"
 #include "util/log.hpp"
 #include "util/unique_fd.hpp"
 
@@ -145,8 +145,8 @@ spec::Hooks hooks_of(const ContainerRecord& rec, const state::StoredState& st) {
     return rec.hooks ? *rec.hooks : stored_hooks(st);
 }
 
-container::HookState hook_state(const state::StoredState& st, const char* status, pid_t pid) {
-    container::HookState hs;
+hooks::HookState hook_state(const state::StoredState& st, const char* status, pid_t pid) {
+    hooks::HookState hs;
     hs.id = st.id;
     hs.status = status;
     hs.pid = pid;
@@ -167,7 +167,7 @@ void remove_container(Locked& l, const ContainerRecord& rec) {
     if (l.cgroup) l.cgroup->destroy();
     fault::point("delete-cgroup-removed");
     l.dir.remove();
-    for (const auto& failure : container::run_hooks_collecting_errors(poststop, hook_state(l.st, "stopped", 0)))
+    for (const auto& failure : hooks::run_hooks_collecting_errors(poststop, hook_state(l.st, "stopped", 0)))
         log::warn(failure);
 }
 
@@ -296,7 +296,7 @@ void run_poststart_hooks(ContainerRecord& rec, const state::StoredState& st, Exe
     // succeeds then, and there is nothing for poststart to follow.
     if (!exec_started()) return;
     try {
-        container::run_hooks(poststart, hook_state(st, "running", st.init_pid));
+        hooks::run_hooks(poststart, hook_state(st, "running", st.init_pid));
     } catch (...) {
         // As runc: a failed poststart hook stops the container and start fails with its error.
         try {

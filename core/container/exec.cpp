@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "container/child_reports.hpp"
 #include "container/console_socket.hpp"
 #include "container/container_record.hpp"
 #include "container/init_waiter.hpp"
@@ -27,7 +28,6 @@
 #include "linux/capabilities.hpp"
 #include "linux/container_init.hpp"
 #include "linux/exec_process.hpp"
-#include "linux/seccomp_agent.hpp"
 #include "ocirun/ocirun.hpp"
 #include "ocirun_host/sub_cgroup.hpp"
 #include "spec/spec_json.hpp"
@@ -68,14 +68,6 @@ void close_fds_except(unsigned preserve_fds, std::vector<int> keep) {
     ::syscall(SYS_close_range, next, UINT_MAX, 0);
 }
 
-void kill_and_reap(pid_t pid) {
-    if (pid <= 0) return;
-    ::kill(pid, SIGKILL);
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-}
-
 // Before anything is started: every --cgroup path must stay inside the container's cgroup
 // (runc's check and text, which it makes before it starts the process).
 void check_sub_cgroup_paths(const plugin::Cgroup& cgroup, const std::map<std::string, std::string>& sub_paths) {
@@ -96,19 +88,33 @@ struct ExecPlan {
     linux_init::LsmLabels lsm;
 };
 
-void send_listener_to_agent(const ExecPlan& plan, const state::StoredState& st, pid_t pid, int fd) {
-    if (fd < 0) throw Error("exec: the process sent a seccomp listener message without an fd");
-    if (!plan.seccomp || plan.seccomp->listener_path.empty())
-        throw Error("exec: the process sent a seccomp listener fd but linux.seccomp.listenerPath is not set");
-    linux_init::SeccompAgentState s;
-    s.pid = pid;
-    s.metadata = plan.seccomp->listener_metadata;
-    s.id = st.id;
-    s.status = "running";
-    s.init_pid = st.init_pid;
-    s.bundle = st.bundle;
-    s.annotations = st.annotations;
-    linux_init::send_to_seccomp_agent(plan.seccomp->listener_path, linux_init::seccomp_agent_state_json(s), fd);
+// What the exec'd process reports while it sets up, besides kReady, kError and its seccomp
+// listener: kExecPid (its host pid, stored in `pid`), answered with kGo once it is in its
+// --cgroup sub-cgroups.
+container::ChildReports exec_reports(const ExecPlan& plan, const state::StoredState& st, const ExecOptions& opts,
+                                     plugin::Cgroup* cgroup, int sync_fd, pid_t& pid) {
+    container::ChildReports reports;
+    reports.sender = "exec: the process";
+    reports.seccomp = plan.seccomp ? &*plan.seccomp : nullptr;
+    reports.agent_state = [&pid, &st] {
+        container::SeccompAgentState s;  // the agent sees the container running
+        s.pid = pid;
+        s.id = st.id;
+        s.status = "running";
+        s.init_pid = st.init_pid;
+        s.bundle = st.bundle;
+        s.annotations = st.annotations;
+        return s;
+    };
+    reports.on_report = [&pid, &st, &opts, cgroup, sync_fd](linux_init::SyncMsg msg, const std::string& text) {
+        if (msg != linux_init::SyncMsg::kExecPid) return false;
+        pid = static_cast<pid_t>(std::stol(text));
+        if (!opts.cgroup_paths.empty()) cgroup->add_process_to_sub(pid, opts.cgroup_paths);
+        linux_init::send_msg(sync_fd, linux_init::SyncMsg::kGo);
+        fault::point("exec-pid-received", st.init_pid);
+        return true;
+    };
+    return reports;
 }
 
 }  // namespace
@@ -184,32 +190,8 @@ pid_t Container::exec(const ExecOptions& opts) {
     pid_t pid = 0;
     try {
         linux_init::send_msg(parent_end.get(), linux_init::SyncMsg::kGo);
-        for (bool ready = false; !ready;) {
-            linux_init::SyncMsg msg{};
-            std::string text;
-            int received_fd = -1;
-            if (!linux_init::recv_msg(parent_end.get(), msg, text, &received_fd))
-                throw Error("exec: the process exited before it was ready");
-            UniqueFd received(received_fd);
-            switch (msg) {
-                case linux_init::SyncMsg::kExecPid:
-                    pid = static_cast<pid_t>(std::stol(text));
-                    if (!opts.cgroup_paths.empty()) cgroup->add_process_to_sub(pid, opts.cgroup_paths);
-                    linux_init::send_msg(parent_end.get(), linux_init::SyncMsg::kGo);
-                    fault::point("exec-pid-received", st.init_pid);
-                    break;
-                case linux_init::SyncMsg::kNotifyFd:
-                    send_listener_to_agent(plan, st, pid, received.get());
-                    break;
-                case linux_init::SyncMsg::kReady:
-                    ready = true;
-                    break;
-                case linux_init::SyncMsg::kError:
-                    throw Error(text.empty() ? "exec: the process failed without a message" : text);
-                default:
-                    throw Error("exec: unknown sync message " + std::to_string(static_cast<unsigned>(msg)));
-            }
-        }
+        container::read_child_reports_until_ready(
+            parent_end.get(), exec_reports(plan, st, opts, cgroup.get(), parent_end.get(), pid));
         if (pid <= 0) throw Error("exec: the process was ready before reporting its pid");
         fault::point("exec-ready", st.init_pid);
         log::debug("exec ", st.id, ": process ", pid, " started");
@@ -219,8 +201,8 @@ pid_t Container::exec(const ExecOptions& opts) {
         if (!opts.pid_file.empty())
             fileio::write_atomic(fs::absolute(opts.pid_file), std::to_string(pid), false, 0644);
     } catch (...) {
-        kill_and_reap(pid);
-        kill_and_reap(child);
+        container::kill_and_reap(pid);
+        container::kill_and_reap(child);
         throw;
     }
     return pid;

@@ -15,13 +15,14 @@
 #include <string>
 #include <vector>
 
-#include "container/hooks.hpp"
+#include "container/child_reports.hpp"
+#include "container/init_waiter.hpp"
 #include "linux/id_mapping.hpp"
 #include "linux/mount_options.hpp"
-#include "linux/seccomp_agent.hpp"
 #include "ocirun/error.hpp"
 #include "util/fault.hpp"
 #include "util/file_io.hpp"
+#include "util/hooks.hpp"
 #include "util/log.hpp"
 #include "util/unique_fd.hpp"
 
@@ -58,44 +59,43 @@ void write_id_maps(pid_t pid, const LaunchRequest& req) {
     if (req.init.spec->linuxSection) linux_init::write_id_maps(pid, *req.init.spec->linuxSection, req.id_maps);
 }
 
-void kill_and_reap(pid_t pid) {
-    ::kill(pid, SIGKILL);
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-}
-
-// The init loaded a filter with SCMP_ACT_NOTIFY rules: pass its listener fd to the agent at
-// linux.seccomp.listenerPath, with the state as the agent expects it ("creating").
-void hand_listener_to_agent(pid_t pid, const LaunchRequest& req, int listener_fd) {
-    if (listener_fd < 0) throw Error("container init sent a seccomp listener message without an fd");
-    if (!req.init.seccomp || req.init.seccomp->listener_path.empty())
-        throw Error("container init sent a seccomp listener fd but linux.seccomp.listenerPath is not set");
-    linux_init::SeccompAgentState st;
-    st.pid = pid;
-    st.metadata = req.init.seccomp->listener_metadata;
-    st.id = req.container_id;
-    st.status = "creating";
-    st.init_pid = pid;
-    st.bundle = req.bundle;
-    st.annotations = req.annotations;
-    linux_init::send_to_seccomp_agent(req.init.seccomp->listener_path,
-                                      linux_init::seccomp_agent_state_json(st), listener_fd);
-}
-
 // The child's mounts are done (kRunHooks): prestart (deprecated, still run like runc) and
 // createRuntime run here, in the runtime's namespaces, with the bundle as cwd like runc's.
 void run_runtime_create_hooks(pid_t pid, const LaunchRequest& req) {
-    const spec::Hooks* hooks = req.init.spec->hooks ? &*req.init.spec->hooks : nullptr;
-    if (!hooks) return;
-    HookState st;
+    const spec::Hooks* spec_hooks = req.init.spec->hooks ? &*req.init.spec->hooks : nullptr;
+    if (!spec_hooks) return;
+    hooks::HookState st;
     st.id = req.container_id;
     st.status = "creating";
     st.pid = pid;
     st.bundle = req.bundle;
     st.annotations = req.annotations;
-    run_hooks(hooks->prestart, st, {req.bundle});
-    run_hooks(hooks->createRuntime, st, {req.bundle});
+    hooks::run_hooks(spec_hooks->prestart, st, {req.bundle});
+    hooks::run_hooks(spec_hooks->createRuntime, st, {req.bundle});
+}
+
+// What the init reports while it sets up, besides kReady, kError and its seccomp listener.
+ChildReports init_reports(pid_t pid, const LaunchRequest& req, int sync_fd) {
+    ChildReports reports;
+    reports.sender = "container init";
+    reports.seccomp = req.init.seccomp;
+    reports.agent_state = [pid, &req] {
+        SeccompAgentState st;  // the agent sees the container as `ocirun state` would: creating
+        st.pid = pid;
+        st.id = req.container_id;
+        st.status = "creating";
+        st.init_pid = pid;
+        st.bundle = req.bundle;
+        st.annotations = req.annotations;
+        return st;
+    };
+    reports.on_report = [pid, &req, sync_fd](linux_init::SyncMsg msg, const std::string&) {
+        if (msg != linux_init::SyncMsg::kRunHooks) return false;
+        run_runtime_create_hooks(pid, req);  // throws: the child is killed
+        linux_init::send_msg(sync_fd, linux_init::SyncMsg::kHooksDone);
+        return true;
+    };
+    return reports;
 }
 
 // An init in a new user namespace mounts as its mapped root, an unprivileged uid on the host,
@@ -240,32 +240,10 @@ pid_t launch_init(const LaunchRequest& request) {
         if (request.while_init_sets_up) request.while_init_sets_up(pid);
         fault::point("create-waiting-for-init", pid);
 
-        for (;;) {
-            linux_init::SyncMsg msg{};
-            std::string text;
-            int received_fd = -1;
-            if (!linux_init::recv_msg(parent_end.get(), msg, text, &received_fd))
-                throw Error("container init exited before it was ready");
-            UniqueFd received(received_fd);
-            switch (msg) {
-                case linux_init::SyncMsg::kReady:
-                    fault::point("create-init-ready", pid);
-                    if (request.keep_sync_socket) *request.keep_sync_socket = std::move(parent_end);
-                    return pid;
-                case linux_init::SyncMsg::kError:
-                    throw Error(text.empty() ? "container init failed without a message" : text);
-                case linux_init::SyncMsg::kRunHooks:
-                    run_runtime_create_hooks(pid, request);  // throws: the child is killed below
-                    linux_init::send_msg(parent_end.get(), linux_init::SyncMsg::kHooksDone);
-                    break;
-                case linux_init::SyncMsg::kNotifyFd:
-                    hand_listener_to_agent(pid, request, received.get());
-                    break;
-                default:
-                    throw Error("container init sent an unknown sync message " +
-                                std::to_string(static_cast<unsigned>(msg)));
-            }
-        }
+        read_child_reports_until_ready(parent_end.get(), init_reports(pid, request, parent_end.get()));
+        fault::point("create-init-ready", pid);
+        if (request.keep_sync_socket) *request.keep_sync_socket = std::move(parent_end);
+        return pid;
     } catch (...) {
         kill_and_reap(pid);
         throw;

@@ -13,7 +13,7 @@
 #include <optional>
 
 #include "container/console_socket.hpp"
-#include "container/hooks.hpp"
+#include "util/hooks.hpp"
 #include "container/process_info.hpp"
 #include "container/rfc3339.hpp"
 #include "container/runtime_impl.hpp"
@@ -175,9 +175,9 @@ Container Runtime::restore(const RestoreOptions& o) {
     const spec::Hooks hooks = plan.spec.hooks ? *plan.spec.hooks : spec::Hooks{};
     r.namespaces_ready = [&](pid_t pid) {
         // runc runs these with the state of a container that has no init yet: "stopped".
-        container::HookState hs{o.id, "stopped", pid, plan.bundle.string(), plan.spec.annotations};
-        container::run_hooks(hooks.prestart, hs);
-        container::run_hooks(hooks.createRuntime, hs);
+        hooks::HookState hs{o.id, "stopped", pid, plan.bundle.string(), plan.spec.annotations};
+        hooks::run_hooks(hooks.prestart, hs);
+        hooks::run_hooks(hooks.createRuntime, hs);
     };
     state::StoredState st;
     r.restored = [&](pid_t pid) {

@@ -7,7 +7,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -18,8 +17,8 @@
 
 #include "container/console_socket.hpp"
 #include "container/container_record.hpp"
-#include "container/hooks.hpp"
 #include "container/init_launcher.hpp"
+#include "container/init_waiter.hpp"
 #include "container/lsm_choice.hpp"
 #include "container/process_info.hpp"
 #include "container/rfc3339.hpp"
@@ -37,6 +36,7 @@
 #include "state/state_store.hpp"
 #include "util/fault.hpp"
 #include "util/file_io.hpp"
+#include "util/hooks.hpp"
 #include "util/log.hpp"
 #include "util/unique_fd.hpp"
 
@@ -254,7 +254,7 @@ public:
     void set_cgroup(plugin::Cgroup* cg) { cgroup_ = cg; }
     // runc runs the poststop hooks when a create fails too (runtime-spec: a failed create hook
     // continues the lifecycle at delete); failures only warn.
-    void set_poststop(std::vector<spec::Hook> hooks, container::HookState state) {
+    void set_poststop(std::vector<spec::Hook> hooks, hooks::HookState state) {
         poststop_ = std::move(hooks);
         poststop_state_ = std::move(state);
     }
@@ -281,7 +281,7 @@ public:
             log::warn(std::string("cleanup after failed create: ") + e.what());
         }
         try {
-            for (const auto& failure : container::run_hooks_collecting_errors(poststop_, poststop_state_))
+            for (const auto& failure : hooks::run_hooks_collecting_errors(poststop_, poststop_state_))
                 log::warn(failure);
         } catch (const std::exception& e) {
             log::warn(std::string("cleanup after failed create: ") + e.what());
@@ -292,7 +292,7 @@ private:
     std::optional<state::ContainerDir>& dir_;  // made after clone(): may not exist yet
     plugin::Cgroup* cgroup_ = nullptr;
     std::vector<spec::Hook> poststop_;
-    container::HookState poststop_state_;
+    hooks::HookState poststop_state_;
     bool committed_ = false;
 };
 
@@ -360,7 +360,7 @@ Container Runtime::create(const CreateOptions& opts) {
     std::unique_ptr<plugin::Cgroup> cgroup;  // declared before the rollback, which uses them
     CreateRollback rollback(dir);
     if (plan.spec.hooks && !plan.spec.hooks->poststop.empty()) {
-        container::HookState stopped;
+        hooks::HookState stopped;
         stopped.id = opts.id;
         stopped.status = "stopped";
         stopped.bundle = plan.bundle.string();
@@ -505,10 +505,7 @@ Container Runtime::create(const CreateOptions& opts) {
         }
         fault::point("create-recorded", pid);
     } catch (...) {
-        ::kill(pid, SIGKILL);  // our child: reap it so nothing is left
-        int status = 0;
-        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        }
+        container::kill_and_reap(pid);  // our child: nothing of it is left
         throw;
     }
     rollback.commit();

@@ -5,7 +5,6 @@
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -18,7 +17,7 @@
 #include <string>
 
 #include "container/host_terminal.hpp"
-#include "container/init_waiter.hpp"
+#include "container/signal_forwarding.hpp"
 #include "ocirun/error.hpp"
 #include "util/unique_fd.hpp"
 
@@ -32,13 +31,6 @@ using Clock = std::chrono::steady_clock;
 // of an exec still holds the slave), or the whole drain took kDrainLimit.
 constexpr int kDrainQuietMs = 300;
 constexpr auto kDrainLimit = std::chrono::seconds(3);
-
-// The same decoding as wait_for_init (a shell's convention).
-int exit_code_of(int status) {
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-    return 255;
-}
 
 // Tags in epoll_event.data.u32.
 enum Source : std::uint32_t { kSignals, kStdin, kMaster };
@@ -273,16 +265,8 @@ bool copy_caller_window_size(int master_fd) {
 }
 
 int proxy_terminal_until_exit(int master_fd, pid_t pid, bool subreaper) {
-    if (subreaper && ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
-        throw sys_error("prctl(PR_SET_CHILD_SUBREAPER)");
-    sigset_t set = forwardable_signals();
-    sigset_t previous;
-    ::pthread_sigmask(SIG_BLOCK, &set, &previous);
-    struct RestoreMask {
-        sigset_t mask;
-        ~RestoreMask() { ::pthread_sigmask(SIG_SETMASK, &mask, nullptr); }
-    } restore{previous};
-    UniqueFd signal_fd(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+    const SignalForwardingScope forwarding(subreaper);
+    UniqueFd signal_fd(::signalfd(-1, &forwarding.signals(), SFD_CLOEXEC | SFD_NONBLOCK));
     if (!signal_fd) throw sys_error("terminal: signalfd");
 
     const int flags = ::fcntl(master_fd, F_GETFL);

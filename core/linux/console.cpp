@@ -4,14 +4,11 @@
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <termios.h>
 #include <unistd.h>
 
-#include <cstring>
-
+#include "linux/fd_passing.hpp"
 #include "linux/init_steps.hpp"
 #include "linux/path_in_root.hpp"
 #include "ocirun/error.hpp"
@@ -21,22 +18,7 @@ namespace {
 
 void send_master(int socket_fd, int master_fd, const std::string& name) {
     struct iovec iov {const_cast<char*>(name.data()), name.size()};
-    struct msghdr mh {};
-    mh.msg_iov = &iov;
-    mh.msg_iovlen = 1;
-    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    mh.msg_control = control;
-    mh.msg_controllen = sizeof control;
-    struct cmsghdr* c = CMSG_FIRSTHDR(&mh);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &master_fd, sizeof(int));
-    ssize_t n;
-    do {
-        n = ::sendmsg(socket_fd, &mh, MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0) throw sys_error("--console-socket: send the pty master");
+    if (send_with_fd(socket_fd, &iov, 1, master_fd) < 0) throw sys_error("--console-socket: send the pty master");
 }
 
 // The pty slave, seen as /dev/console too (programs write there expecting the terminal).

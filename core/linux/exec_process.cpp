@@ -13,6 +13,7 @@
 #include <exception>
 #include <vector>
 
+#include "linux/child_report.hpp"
 #include "linux/container_init.hpp"
 #include "linux/exec_process.hpp"
 #include "linux/exec_trampoline.hpp"
@@ -22,9 +23,6 @@
 
 namespace ocirun::linux_init {
 namespace {
-
-// After kReady the runtime stops reading the sync socket: later errors go to stderr.
-bool g_ready_sent = false;
 
 struct NamespaceFile {
     const char* name;  // under /proc/PID/ns/
@@ -103,59 +101,29 @@ void set_up_and_exec(const ExecRequest& r, bool in_user_ns) {
     if (process.terminal) setup_terminal(process, r.console_socket_fd, false);
     if (r.console_socket_fd >= 0) ::close(r.console_socket_fd);
 
-    apply_process_attributes(process);
-    apply_umask(process);
-    // The cwd may be reachable only as root (or only as the user): try before and after.
-    const bool cwd_entered = ::chdir(process.cwd.empty() ? "/" : process.cwd.c_str()) == 0;
-    apply_rlimits(process);
-    const bool filter_after_caps = process.noNewPrivileges;
-    // Made before any filter is loaded: a profile may refuse memfd_create (runc's exec needs none).
-    UniqueFd trampoline = above_preserved_fds(make_sealed_trampoline(), r.preserve_fds);
-    // And the fds closed (a profile may refuse close_range): the sync socket and the trampoline
-    // stay, close-on-exec.
-    hand_over_fds(r.preserve_fds, {trampoline.get(), r.sync_fd});
-    set_exec_labels(r.lsm);  // before any filter, as runc (see init.cpp)
-    if (r.seccomp && !filter_after_caps) load_syscall_filter(*r.seccomp, r.sync_fd);
-    apply_user_and_capabilities(process, in_user_ns);
-    if (!cwd_entered) enter_cwd(process);
-    apply_no_new_privileges(process);
-
-    const std::string executable = find_executable(process);
-    if (r.seccomp && filter_after_caps) load_syscall_filter(*r.seccomp, r.sync_fd);
+    ExecHandoff handoff;
+    handoff.preserve_fds = r.preserve_fds;
+    handoff.sync_fd = r.sync_fd;
+    handoff.lsm = &r.lsm;
+    handoff.seccomp = r.seccomp;
+    handoff.in_user_ns = in_user_ns;
+    const ProcessReadyToExec ready = prepare_process_exec(process, handoff);
     // After the filter: write() only (docs/cli.md lists what follows it).
-    send_to_runtime(r.sync_fd, SyncMsg::kReady);
-    g_ready_sent = true;
-    exec_process(executable, process, trampoline.get(), r.seccomp);
-}
-
-[[noreturn]] void report_and_exit(int sync_fd, const std::string& message) {
-    bool reported = false;
-    if (!g_ready_sent) {
-        try {
-            send_to_runtime(sync_fd, SyncMsg::kError, message);
-            reported = true;
-        } catch (...) {
-        }
-    }
-    if (!reported) {
-        std::string line = "ocirun exec: " + message + "\n";
-        ssize_t ignored = ::write(2, line.data(), line.size());
-        (void)ignored;
-    }
-    ::_exit(1);
+    report_ready(r.sync_fd);
+    exec_process(ready.executable, process, ready.trampoline.get(), r.seccomp);
 }
 
 }  // namespace
 
 [[noreturn]] void run_exec(const ExecRequest& request) {
-    std::string message;
-    try {
+    const int sync_fd = request.sync_fd;
+    run_reporting_failure(sync_fd, "ocirun exec", "exec: unknown error", [&request, sync_fd] {
         if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) throw sys_error("prctl(PR_SET_DUMPABLE)");
         // Reports go out with write() (send_to_runtime): EPIPE, not death, when the runtime is
         // gone. exec_process resets it.
         ::signal(SIGPIPE, SIG_IGN);
         if (!request.process) throw Error("exec: no process");
-        wait_for_go(request.sync_fd);
+        wait_for_go(sync_fd);
         // Into the container's cgroup while still in the host's namespaces (the grandchild
         // forked below inherits it).
         if (request.join_cgroup) request.join_cgroup->add_process(0);
@@ -164,24 +132,12 @@ void set_up_and_exec(const ExecRequest& r, bool in_user_ns) {
         // the parent, so it can waitpid() the process and get its exit status.
         long rc = ::syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
         if (rc < 0) throw sys_error("exec: clone into the container's pid namespace");
-        if (rc == 0) {
-            try {
-                set_up_and_exec(request, in_user_ns);
-            } catch (const std::exception& e) {
-                message = e.what();
-            } catch (...) {
-                message = "exec: unknown error";
-            }
-            report_and_exit(request.sync_fd, message);
-        }
-        send_msg(request.sync_fd, SyncMsg::kExecPid, std::to_string(rc));
+        if (rc == 0)
+            run_reporting_failure(sync_fd, "ocirun exec", "exec: unknown error",
+                                  [&request, in_user_ns] { set_up_and_exec(request, in_user_ns); });
+        send_msg(sync_fd, SyncMsg::kExecPid, std::to_string(rc));
         ::_exit(0);
-    } catch (const std::exception& e) {
-        message = e.what();
-    } catch (...) {
-        message = "exec: unknown error";
-    }
-    report_and_exit(request.sync_fd, message);
+    });
 }
 
 }  // namespace ocirun::linux_init

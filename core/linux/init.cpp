@@ -22,20 +22,17 @@
 
 #include <exception>
 
-#include "container/hooks.hpp"
+#include "linux/child_report.hpp"
 #include "linux/container_init.hpp"
 #include "linux/exec_trampoline.hpp"
 #include "linux/init_steps.hpp"
 #include "linux/syscall_filter_install.hpp"
 #include "ocirun/error.hpp"
 #include "util/fault.hpp"
+#include "util/hooks.hpp"
 
 namespace ocirun::linux_init {
 namespace {
-
-// After kReady the runtime no longer reads the sync socket (create has returned): later errors
-// can only reach the container's stderr.
-bool g_ready_sent = false;
 
 // Returns the exec fifo's O_PATH fd that comes with kGo (none for `run`). Kept open: an init
 // whose user ns cannot search the (0700) state root still reopens the fifo through it.
@@ -96,19 +93,8 @@ void set_names(const spec::Spec& spec) {
         throw sys_error("config.json: domainname: setdomainname");
 }
 
-// linux.seccomp: loaded as late as possible. Without no_new_privs the kernel wants CAP_SYS_ADMIN,
-// so then it goes before the capabilities are dropped (as runc does). A listener fd (SCMP_ACT_NOTIFY)
-// goes to the runtime, which hands it to the seccomp agent.
-void load_syscall_filter(const InitRequest& r) {
-    try {
-        linux_init::load_syscall_filter(*r.seccomp, r.sync_fd);
-    } catch (const Error& e) {
-        throw Error(std::string("config.json: linux.seccomp: ") + e.what());  // the kernel refused it
-    }
-}
-
-container::HookState hook_state(const InitRequest& r, const char* status) {
-    container::HookState st;
+hooks::HookState hook_state(const InitRequest& r, const char* status) {
+    hooks::HookState st;
     st.id = r.container_id;
     st.status = status;
     st.pid = ::getpid();  // as runc: the pid in the container's pid namespace
@@ -127,7 +113,7 @@ void run_create_hooks(const InitRequest& r) {
         send_msg(r.sync_fd, SyncMsg::kRunHooks);
         expect_from_runtime(r.sync_fd, SyncMsg::kHooksDone, "kHooksDone");
     }
-    container::run_hooks(hooks.createContainer, hook_state(r, "creating"), {r.rootfs});
+    hooks::run_hooks(hooks.createContainer, hook_state(r, "creating"), {r.rootfs});
 }
 
 // After start released us, just before execve, in the container (after pivot_root, as the
@@ -136,7 +122,7 @@ void run_create_hooks(const InitRequest& r) {
 void run_start_container_hooks(const InitRequest& r, int released_fifo) {
     if (!r.spec->hooks || r.spec->hooks->startContainer.empty()) return;
     try {
-        container::run_hooks(r.spec->hooks->startContainer, hook_state(r, "created"));
+        hooks::run_hooks(r.spec->hooks->startContainer, hook_state(r, "created"));
     } catch (const std::exception& e) {
         ::signal(SIGPIPE, SIG_IGN);  // `start` may have closed its end already; we exit next
         if (released_fifo >= 0) {
@@ -231,35 +217,17 @@ void run_steps(const InitRequest& r) {
     process.env = process_environment(process);  // HOME from the container's /etc/passwd
 
     apply_personality(spec);
-    apply_process_attributes(process);
-    apply_umask(process);
-    // The cwd may be reachable only as root (or only as the user): try before and after.
-    const bool cwd_entered = ::chdir(process.cwd.empty() ? "/" : process.cwd.c_str()) == 0;
-    apply_rlimits(process);
-    const bool filter_after_caps = process.noNewPrivileges;
-    // Made before any filter is loaded: a profile may refuse memfd_create (runc's exec needs none).
-    UniqueFd trampoline = above_preserved_fds(make_sealed_trampoline(), r.preserve_fds);
-    // Fds closed before any filter too (a profile may refuse close_range). What stays open is
-    // close-on-exec: the sync socket (until execve: its EOF is `run`'s exec signal), the exec
-    // fifo's O_PATH fd, the trampoline.
-    hand_over_fds(r.preserve_fds, {fifo.get(), trampoline.get(), r.sync_fd});
-    // Where runc sets them: before any filter (so none has to allow the /proc/self/attr writes);
-    // they take effect at the execve of the trampoline, which then execs the program.
-    set_exec_labels(r.lsm);
-    if (r.seccomp && !filter_after_caps) load_syscall_filter(r);
-    apply_user_and_capabilities(process, in_user_ns);
-    if (!cwd_entered) enter_cwd(process);
-    apply_no_new_privileges(process);
-
-    // Found before kReady so that `create` fails, not `start`, when the program is missing.
-    const std::string executable = find_executable(process);
-
-    // Before kReady, as runc does: a failed load still fails `create`, and a listener fd must
-    // still reach the runtime over the sync socket.
-    if (r.seccomp && filter_after_caps) load_syscall_filter(r);
+    ExecHandoff handoff;
+    handoff.preserve_fds = r.preserve_fds;
+    handoff.sync_fd = r.sync_fd;
+    handoff.keep_until_exec = fifo.get();
+    handoff.lsm = &r.lsm;
+    handoff.seccomp = r.seccomp;
+    handoff.filter_error_prefix = "config.json: linux.seccomp: ";
+    handoff.in_user_ns = in_user_ns;
+    const ProcessReadyToExec ready = prepare_process_exec(process, handoff);
     fault::point("init-before-ready");
-    send_to_runtime(r.sync_fd, SyncMsg::kReady);
-    g_ready_sent = true;
+    report_ready(r.sync_fd);
     fault::point("init-ready-sent");
     UniqueFd released;
     if (fifo) {
@@ -271,35 +239,14 @@ void run_steps(const InitRequest& r) {
         expect_from_runtime(r.sync_fd, SyncMsg::kStart, "kStart");
     }
     run_start_container_hooks(r, released.get());
-    exec_process(executable, process, trampoline.get(), r.seccomp);
+    exec_process(ready.executable, process, ready.trampoline.get(), r.seccomp);
 }
 
 }  // namespace
 
 [[noreturn]] void run(const InitRequest& request) {
-    std::string message;
-    try {
-        run_steps(request);
-    } catch (const std::exception& e) {
-        message = e.what();
-    } catch (...) {
-        message = "container init: unknown error";
-    }
-    bool reported = false;
-    if (!g_ready_sent) {
-        try {
-            send_to_runtime(request.sync_fd, SyncMsg::kError, message);
-            reported = true;
-        } catch (...) {
-        }
-    }
-    if (!reported) {
-        // The runtime is gone or done; stderr is the last place the message can go.
-        std::string line = "ocirun init: " + message + "\n";
-        ssize_t ignored = ::write(2, line.data(), line.size());
-        (void)ignored;
-    }
-    ::_exit(1);
+    run_reporting_failure(request.sync_fd, "ocirun init", "container init: unknown error",
+                          [&request] { run_steps(request); });
 }
 
 }  // namespace ocirun::linux_init

@@ -113,6 +113,29 @@ void hand_over_fds(unsigned preserve_fds, std::initializer_list<int> keep_until_
 // `fd` moved (dup'd close-on-exec) above fds 3..3+preserve_fds-1 if it sits among them.
 UniqueFd above_preserved_fds(UniqueFd fd, unsigned preserve_fds);
 
+// What the init and an exec'd process pass to prepare_process_exec (exec_handoff.cpp).
+struct ExecHandoff {
+    unsigned preserve_fds = 0;
+    int sync_fd = -1;                  // stays open (close-on-exec); a listener goes out as kNotifyFd
+    int keep_until_exec = -1;          // one more close-on-exec fd kept (the init's exec fifo), or -1
+    const LsmLabels* lsm = nullptr;    // exec labels, set before any filter
+    const plugin::CompiledFilter* seccomp = nullptr;
+    const char* filter_error_prefix = "";  // put before a refused filter load's error
+    bool in_user_ns = false;
+};
+struct ProcessReadyToExec {
+    std::string executable;  // process.args[0] looked up
+    UniqueFd trampoline;     // the sealed exec trampoline, for exec_process
+};
+// The process's own steps up to just before kReady, in runc's order and the same for the init
+// and `exec`: attributes, umask, cwd (tried before and after the user switch), rlimits, the
+// trampoline (before any filter: a profile may refuse memfd_create), the fds handed over (before
+// any filter: a profile may refuse close_range), exec labels, the filter (before the capabilities
+// are dropped unless noNewPrivileges: the kernel then wants CAP_SYS_ADMIN), user and
+// capabilities, no_new_privs, the executable looked up (so that create, not start, fails on a
+// missing program).
+ProcessReadyToExec prepare_process_exec(const spec::Process& process, const ExecHandoff& handoff);
+
 // exec_lookup.cpp — process.args[0] resolved like runc (Go's exec.LookPath with process.env's PATH).
 std::string find_executable(const spec::Process& process);
 // `trampoline_fd`: the sealed trampoline (make_sealed_trampoline), made before the seccomp filter

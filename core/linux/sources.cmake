@@ -2,6 +2,10 @@
 list(APPEND OCIRUN_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/init.cpp
   ${CMAKE_CURRENT_LIST_DIR}/sync.cpp
+  # SCM_RIGHTS send/receive: sync channel, pty master, seccomp listener
+  ${CMAKE_CURRENT_LIST_DIR}/fd_passing.cpp
+  # kReady / kError-or-stderr of the init and the exec'd process
+  ${CMAKE_CURRENT_LIST_DIR}/child_report.cpp
   ${CMAKE_CURRENT_LIST_DIR}/namespaces.cpp
   ${CMAKE_CURRENT_LIST_DIR}/path_in_root.cpp
   ${CMAKE_CURRENT_LIST_DIR}/mount_options.cpp
@@ -30,7 +34,6 @@ list(APPEND OCIRUN_CORE_SOURCES
   # `exec`: the shared pre-execve steps and the exec'd process's setup
   ${CMAKE_CURRENT_LIST_DIR}/exec_handoff.cpp
   ${CMAKE_CURRENT_LIST_DIR}/exec_process.cpp
-  # the "seccomp" engineer's child-side loader and agent hand-off
+  # the child-side seccomp filter loader and its user-space verdict
   ${CMAKE_CURRENT_LIST_DIR}/syscall_filter_install.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/filter_verdict.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/seccomp_agent.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/filter_verdict.cpp)

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "linux/container_init.hpp"
+#include "linux/fd_passing.hpp"
 #include "ocirun/error.hpp"
 
 namespace ocirun::linux_init {
@@ -21,24 +22,7 @@ void send_msg(int fd, SyncMsg msg, const std::string& text, int pass_fd) {
     auto code = static_cast<std::uint32_t>(msg);
     struct iovec iov[2] = {{&code, sizeof code},
                            {const_cast<char*>(text.data()), text.size()}};
-    struct msghdr mh {};
-    mh.msg_iov = iov;
-    mh.msg_iovlen = text.empty() ? 1 : 2;
-    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    if (pass_fd >= 0) {
-        mh.msg_control = control;
-        mh.msg_controllen = sizeof control;
-        struct cmsghdr* c = CMSG_FIRSTHDR(&mh);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        std::memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
-    }
-    ssize_t n;
-    do {
-        n = ::sendmsg(fd, &mh, MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0) throw sys_error("sync socket: send");
+    if (send_with_fd(fd, iov, text.empty() ? 1 : 2, pass_fd) < 0) throw sys_error("sync socket: send");
 }
 
 void send_to_runtime(int fd, SyncMsg msg, const std::string& text) {
@@ -87,35 +71,17 @@ bool recv_msg(int fd, SyncMsg& msg, std::string& text, int* received_fd) {
     }
     std::vector<char> buf(static_cast<std::size_t>(size));
     struct iovec iov {buf.data(), buf.size()};
-    struct msghdr mh {};
-    mh.msg_iov = &iov;
-    mh.msg_iovlen = 1;
-    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int) * 4)] = {};
-    mh.msg_control = control;
-    mh.msg_controllen = sizeof control;
+    // Held here until the record decoded: a malformed record must not leak an fd with it.
+    std::vector<UniqueFd> fds;
     ssize_t n;
     do {
-        n = ::recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+        n = receive_with_fds(fd, &iov, 1, fds);
     } while (retry_receive(n));
     if (n < 0) throw sys_error("sync socket: receive");
-    // Held here until the record decoded: a malformed record must not leak the fd with it.
-    UniqueFd first;
-    for (struct cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-        std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        for (std::size_t i = 0; i < count; ++i) {
-            int got;
-            std::memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-            if (received_fd && !first) {
-                first.reset(got);
-            } else {
-                ::close(got);  // the protocol carries one fd; never leak extras
-            }
-        }
-    }
     if (n == 0) return false;
     decode_record(buf.data(), static_cast<std::size_t>(n), msg, text);
-    if (received_fd) *received_fd = first.release();
+    // The protocol carries one fd: the first is the caller's (when it asked), extras are closed.
+    if (received_fd && !fds.empty()) *received_fd = fds.front().release();
     return true;
 }
 

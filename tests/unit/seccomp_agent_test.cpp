@@ -1,4 +1,4 @@
-// core/linux/seccomp_agent: the listener fd and the container process state reach a real agent
+// core/container/seccomp_agent: the listener fd and the container process state reach a real agent
 // process (tests/seccomp-agent) over listenerPath, and the agent answers a notified syscall.
 #include <gtest/gtest.h>
 #include <fcntl.h>
@@ -11,15 +11,15 @@
 #include <filesystem>
 #include <thread>
 
-#include "linux/seccomp_agent.hpp"
+#include "container/seccomp_agent.hpp"
 #include "linux/syscall_filter_install.hpp"
 #include "seccomp_test_support.hpp"
 #include "util/unique_fd.hpp"
 
 using namespace seccomp_test;
-using ocirun::linux_init::SeccompAgentState;
-using ocirun::linux_init::seccomp_agent_state_json;
-using ocirun::linux_init::send_to_seccomp_agent;
+using ocirun::container::SeccompAgentState;
+using ocirun::container::seccomp_agent_state_json;
+using ocirun::container::send_to_seccomp_agent;
 
 namespace {
 

@@ -1,7 +1,7 @@
 // Handing a seccomp listener fd to a seccomp agent (linux.seccomp.listenerPath), the protocol
 // runc uses and runtime-spec describes (config-linux.md, "ContainerProcessState"): connect to
 // the AF_UNIX SOCK_STREAM socket at listenerPath, send one message whose payload is the state
-// JSON and whose SCM_RIGHTS carries the listener fd, close. Parent (runtime) side; no libseccomp.
+// JSON and whose SCM_RIGHTS carries the listener fd, close. Parent (runtime) side, for the init (create) and an exec'd process alike; no libseccomp.
 #pragma once
 
 #include <sys/types.h>
@@ -9,7 +9,9 @@
 #include <map>
 #include <string>
 
-namespace ocirun::linux_init {
+#include "ocirun/plugin.hpp"
+
+namespace ocirun::container {
 
 // runtime-spec ContainerProcessState. `state` is the container's state as `ocirun state` shows
 // it: "creating" for the init, "running" for an exec'd process.
@@ -31,4 +33,11 @@ std::string seccomp_agent_state_json(const SeccompAgentState& state);
 void send_to_seccomp_agent(const std::string& listener_path, const std::string& state_json_with_fds,
                            int notify_fd);
 
-}  // namespace ocirun::linux_init
+// A child (`sender`: "container init", "exec: the process") sent its seccomp listener
+// (kNotifyFd): pass it to the agent at filter->listenerPath with `state` (its metadata taken
+// from the filter). Throws "SENDER sent a seccomp listener ..." when no fd came or the
+// container's filter names no agent.
+void hand_listener_to_agent(const std::string& sender, const plugin::CompiledFilter* filter,
+                            const SeccompAgentState& state, int listener_fd);
+
+}  // namespace ocirun::container

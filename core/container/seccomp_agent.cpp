@@ -1,4 +1,4 @@
-#include "linux/seccomp_agent.hpp"
+#include "container/seccomp_agent.hpp"
 
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -8,12 +8,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include "linux/fd_passing.hpp"
 #include "ocirun/error.hpp"
 #include "ocirun/spec.hpp"
-#include "util/unique_fd.hpp"
 #include "util/go_json.hpp"
+#include "util/unique_fd.hpp"
 
-namespace ocirun::linux_init {
+namespace ocirun::container {
 
 std::string seccomp_agent_state_json(const SeccompAgentState& s) {
     boost::json::object state;
@@ -63,22 +64,8 @@ void send_to_seccomp_agent(const std::string& listener_path, const std::string& 
     }
 
     // First chunk carries the fd; on a stream socket a large state may need more sends.
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))]{};
     iovec iov{const_cast<char*>(state_json_with_fds.data()), state_json_with_fds.size()};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-    cmsg->cmsg_level = SOL_SOCKET;
-    cmsg->cmsg_type = SCM_RIGHTS;
-    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(cmsg), &notify_fd, sizeof(int));
-
-    ssize_t sent;
-    do sent = ::sendmsg(sock.get(), &msg, MSG_NOSIGNAL);
-    while (sent < 0 && errno == EINTR);
+    const ssize_t sent = linux_init::send_with_fd(sock.get(), &iov, 1, notify_fd);
     if (sent < 0) throw sys_error(where + ": sendmsg");
     std::size_t done = static_cast<std::size_t>(sent);
     while (done < state_json_with_fds.size()) {
@@ -90,4 +77,14 @@ void send_to_seccomp_agent(const std::string& listener_path, const std::string& 
     }
 }
 
-}  // namespace ocirun::linux_init
+void hand_listener_to_agent(const std::string& sender, const plugin::CompiledFilter* filter,
+                            const SeccompAgentState& state, int listener_fd) {
+    if (listener_fd < 0) throw Error(sender + " sent a seccomp listener message without an fd");
+    if (!filter || filter->listener_path.empty())
+        throw Error(sender + " sent a seccomp listener fd but linux.seccomp.listenerPath is not set");
+    SeccompAgentState with_metadata = state;
+    with_metadata.metadata = filter->listener_metadata;
+    send_to_seccomp_agent(filter->listener_path, seccomp_agent_state_json(with_metadata), listener_fd);
+}
+
+}  // namespace ocirun::container

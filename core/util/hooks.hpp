@@ -1,7 +1,8 @@
 // OCI hooks (config.json `hooks`): running one hook and a list of them, with runc's semantics
 // and error texts. Used from both sides of a container's start: the runtime (prestart,
 // createRuntime, poststart, poststop) and the container's init (createContainer, startContainer),
-// which calls these in its cloned child, so nothing here depends on runtime-only state.
+// which calls these in its cloned child, so nothing here depends on runtime-only state. Here in
+// util so that both core/container and core/linux use it (layering: container -> linux -> util).
 //
 // A hook is fork+execve of `path` with `args` as argv (argv[0] as given; {path} when args is
 // empty), `env` as its whole environment (the runtime's own environment when env is empty, as runc
@@ -17,7 +18,7 @@
 
 #include "ocirun/spec.hpp"
 
-namespace ocirun::container {
+namespace ocirun::hooks {
 
 // The runtime-spec state a hook reads on stdin. `pid` 0 is left out (a stopped container).
 struct HookState {
@@ -53,4 +54,4 @@ std::vector<std::string> run_hooks_collecting_errors(const std::vector<spec::Hoo
                                                      const HookState& state,
                                                      const HookRunOptions& options = {});
 
-}  // namespace ocirun::container
+}  // namespace ocirun::hooks

@@ -1,6 +1,6 @@
 // Running OCI hooks: fork+execve with the state JSON on stdin, output captured for the error
 // text, a timeout enforced with a pidfd (or a short tick where pidfds are missing).
-#include "container/hooks.hpp"
+#include "util/hooks.hpp"
 
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -21,12 +21,12 @@
 #include <optional>
 
 #include "ocirun/error.hpp"
-#include "spec/spec_json.hpp"
+#include "util/go_json.hpp"
 #include "util/unique_fd.hpp"
 
 extern char** environ;
 
-namespace ocirun::container {
+namespace ocirun::hooks {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -179,18 +179,18 @@ std::string timeout_text(std::int32_t seconds) {
 }  // namespace
 
 std::string hook_state_json(const HookState& s) {
-    std::string out = "{\"ociVersion\":" + spec::go_json_quote(spec::kSpecVersion) +
-                      ",\"id\":" + spec::go_json_quote(s.id) +
-                      ",\"status\":" + spec::go_json_quote(s.status);
+    std::string out = "{\"ociVersion\":" + gojson::quote(spec::kSpecVersion) +
+                      ",\"id\":" + gojson::quote(s.id) +
+                      ",\"status\":" + gojson::quote(s.status);
     if (s.pid != 0) out += ",\"pid\":" + std::to_string(s.pid);
-    out += ",\"bundle\":" + spec::go_json_quote(s.bundle);
+    out += ",\"bundle\":" + gojson::quote(s.bundle);
     if (!s.annotations.empty()) {
         out += ",\"annotations\":{";
         bool first = true;
         for (const auto& [key, value] : s.annotations) {  // std::map: sorted, like Go's maps
             if (!first) out += ',';
             first = false;
-            out += spec::go_json_quote(key) + ":" + spec::go_json_quote(value);
+            out += gojson::quote(key) + ":" + gojson::quote(value);
         }
         out += '}';
     }
@@ -330,4 +330,4 @@ std::vector<std::string> run_hooks_collecting_errors(const std::vector<spec::Hoo
     return errors;
 }
 
-}  // namespace ocirun::container
+}  // namespace ocirun::hooks
