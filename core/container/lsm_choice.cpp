@@ -21,7 +21,41 @@ linux_init::LsmLabel chosen(PluginRegistry& plugins, const std::string& field, c
     return label;
 }
 
+// `value` of `flag` checked by the plugin that applies `field`: the plugin's text without its
+// leading "field: " (the value came from the flag, not from config.json).
+void check_flag_as_field(PluginRegistry& plugins, const std::string& flag, const std::string& field,
+                         const std::string& value) {
+    const std::string origin = "restore: " + flag + ": ";
+    try {
+        chosen(plugins, field, value, "");
+    } catch (const Error& e) {
+        std::string why = e.what();
+        if (why.rfind(field + ": ", 0) == 0) why.erase(0, field.size() + 2);
+        throw Error(origin + why);
+    }
+}
+
 }  // namespace
+
+void check_restore_lsm_flags(PluginRegistry& plugins, const std::string& lsm_profile,
+                             const std::string& lsm_mount_context) {
+    if (!lsm_profile.empty()) {
+        const std::string flag = "--lsm-profile " + lsm_profile;
+        const auto colon = lsm_profile.find(':');
+        if (colon == std::string::npos || colon == 0)
+            throw Error("restore: " + flag + ": not TYPE:NAME (apparmor:PROFILE, selinux:LABEL)");
+        const std::string type = lsm_profile.substr(0, colon);
+        if (type != "none") {
+            const std::string field = plugins.lsm_field_for_profile_type(type);
+            if (field.empty())
+                throw Error("restore: " + flag + ": unknown LSM type \"" + type +
+                            "\": no lsm plugin takes it");
+            check_flag_as_field(plugins, flag, field, lsm_profile.substr(colon + 1));
+        }
+    }
+    if (!lsm_mount_context.empty())
+        check_flag_as_field(plugins, "--lsm-mount-context " + lsm_mount_context, "linux.mountLabel", lsm_mount_context);
+}
 
 linux_init::LsmLabels choose_lsm_labels(PluginRegistry& plugins, const spec::Process& process,
                                         const std::string& mount_label, const std::string& origin) {

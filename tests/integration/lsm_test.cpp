@@ -142,6 +142,57 @@ void expect_label_set_before_the_filter(const std::function<void(it::Bundle&)>& 
     EXPECT_EQ(r.exit_code, 0) << r.describe();
 }
 
+// "" when CRIU can checkpoint here (`criu check`), else why not.
+std::string criu_unusable() {
+    auto r = it::run_command({"sh", "-c", "command -v criu >/dev/null || { echo criu not installed; exit 1; }; criu check 2>&1"},
+                             {.timeout = kSlow});
+    if (r.exit_code == 0) return {};
+    return "CRIU cannot checkpoint in this kernel: " + r.out.substr(0, r.out.find('\n'));
+}
+
+std::string init_proc(const it::Runner& rt, const std::string& id) {
+    return "/proc/" + std::to_string(rt.state(id).at("pid").as_int64());
+}
+
+// Runs `sleep` from `bundle` under `rt`, checkpoints it, and restores it twice from the same
+// images: with `restore_flags`, then without. Returns what `read` (given the init's /proc dir)
+// sees each time: {"before=...", "flags=...", "plain=..."}; fewer when a step failed (the
+// failure is reported). Nothing is left behind.
+std::vector<std::string> read_across_restore(const it::Runner& rt, it::Bundle& bundle,
+                                             const std::vector<std::string>& restore_flags,
+                                             const std::function<std::string(const fs::path&)>& read) {
+    std::vector<std::string> seen;
+    const std::string id = it::unique_id("lsm-cr");
+    bundle.set_args({"sleep", "1000"});
+    bundle.set_readonly(false);
+    place_cgroup(bundle, id);
+    bundle.save();
+    auto r = rt({"run", "--detach", "--bundle", bundle.path().string(), id}, {.timeout = kSlow});
+    EXPECT_EQ(r.exit_code, 0) << rt.name() << ": " << r.describe();
+    if (r.exit_code != 0) return seen;
+    seen.push_back("before=" + read(init_proc(rt, id)));
+    it::TempDir images("ocirun-it-images");
+    const std::string img = (images.path() / "img").string();
+    r = rt({"checkpoint", "--image-path", img, id}, {.timeout = kSlow});
+    EXPECT_EQ(r.exit_code, 0) << rt.name() << " checkpoint: " << r.describe();
+    if (r.exit_code != 0) {
+        rt({"delete", "--force", id}, {.timeout = kSlow});
+        return seen;
+    }
+    for (bool with_flags : {true, false}) {
+        std::vector<std::string> args{"restore", "-d", "--image-path", img, "--bundle", bundle.path().string()};
+        if (with_flags) args.insert(args.end(), restore_flags.begin(), restore_flags.end());
+        args.push_back(id);
+        r = rt(args, {.timeout = kSlow});
+        EXPECT_EQ(r.exit_code, 0) << rt.name() << " restore: " << r.describe() << "\nrestore.log: "
+                                  << it::read_file(fs::path(img) / "restore.log");
+        if (r.exit_code == 0) seen.push_back((with_flags ? "flags=" : "plain=") + read(init_proc(rt, id)));
+        rt({"delete", "--force", id}, {.timeout = kSlow});
+        EXPECT_EQ(it::leftovers(rt, id, bundle), std::vector<std::string>{}) << rt.name();
+    }
+    return seen;
+}
+
 // The SELinux label of a file (getxattr security.selinux), "" when none.
 std::string file_label(const fs::path& path) {
     char buf[512] = {};
@@ -220,6 +271,53 @@ TEST(LsmHost, ExecLabelFlagsAreRefusedWhenTheLsmIsOff) {
     auto s = c.exec({"--process-label", "system_u:system_r:initrc_t:s0"}, {"true"});
     EXPECT_NE(s.exit_code, 0) << s.describe();
     EXPECT_TRUE(contains(s.err, "process.selinuxLabel: selinux label is specified in config, but selinux is disabled")) << s.describe();
+}
+
+// restore --lsm-profile / --lsm-mount-context go through the lsm plugins before anything is
+// restored (or CRIU is even asked): refused here naming the flag, nothing left behind. runc
+// 1.1.5 leaves these to CRIU, which refuses too (or fails earlier on this host); its exit code
+// must match and its text is printed.
+TEST(LsmHost, RestoreLsmFlagsAreRefusedWhenTheLsmIsOff) {
+    if (apparmor_enabled() || selinux_enabled()) GTEST_SKIP() << "an LSM runs here: see the *Guest tests";
+    it::Runner ocirun = it::Runner::ocirun();
+    const bool have_runc = it::runc_available();
+    it::Bundle bundle;
+    it::TempDir images("ocirun-it-images");
+    struct Case {
+        std::vector<std::string> flags;
+        std::vector<const char*> texts;  // parts of ocirun's message (the log escapes quotes)
+    } cases[] = {
+        {{"--lsm-profile", "apparmor:ocirun-test"},
+         {"restore: --lsm-profile apparmor:ocirun-test: unable to apply apparmor profile ",
+          "AppArmor is not enabled in the kernel"}},
+        {{"--lsm-profile", "selinux:system_u:system_r:initrc_t:s0"},
+         {"restore: --lsm-profile selinux:system_u:system_r:initrc_t:s0: selinux label is specified",
+          "selinux is disabled or not supported"}},
+        {{"--lsm-mount-context", "system_u:object_r:tmp_t:s0"},
+         {"restore: --lsm-mount-context system_u:object_r:tmp_t:s0: selinux mount label is specified",
+          "selinux is disabled or not supported"}},
+        {{"--lsm-profile", "tomoyo:x"}, {"restore: --lsm-profile tomoyo:x: unknown LSM type ", "no lsm plugin takes it"}},
+        {{"--lsm-profile", "apparmor"}, {"restore: --lsm-profile apparmor: not TYPE:NAME"}},
+    };
+    for (const auto& c : cases) {
+        for (bool use_runc : {false, true}) {
+            if (use_runc && !have_runc) continue;
+            it::Runner rt = use_runc ? it::Runner::runc() : it::Runner::ocirun();
+            const std::string id = it::unique_id("lsm-restore-off");
+            std::vector<std::string> args{"restore", "-d", "--image-path", images.path().string(), "--bundle",
+                                          bundle.path().string()};
+            args.insert(args.end(), c.flags.begin(), c.flags.end());
+            args.push_back(id);
+            auto r = rt(args, {.timeout = kSlow});
+            EXPECT_EQ(r.exit_code, 1) << rt.name() << ": " << r.describe();
+            EXPECT_EQ(it::leftovers(rt, id, bundle), std::vector<std::string>{}) << rt.name();
+            if (use_runc) {
+                std::cerr << "runc's text for " << c.flags[0] << " " << c.flags[1] << ": " << r.err;
+                continue;
+            }
+            for (const char* text : c.texts) EXPECT_TRUE(contains(r.err, text)) << text << "\n" << r.describe();
+        }
+    }
 }
 
 // The runtime process of a foreground `run` lives as long as the container: its memory map
@@ -361,6 +459,43 @@ TEST(AppArmorGuest, UnknownProfileFailsCreateClearlyAndLeavesNothing) {
     std::cerr << "runc's text for an unknown profile: " << o.err;
 }
 
+// A container checkpointed under profile A comes back under B with `--lsm-profile apparmor:B`,
+// under A without it (CRIU writes the profile to the restored tasks), as with runc.
+TEST(AppArmorGuest, RestoreLsmProfileSwitchesTheProfileLikeRunc) {
+    REQUIRE_APPARMOR();
+    if (auto why = criu_unusable(); !why.empty()) GTEST_SKIP() << why;
+    std::map<std::string, std::vector<std::string>> seen;
+    for (bool use_runc : {false, true}) {
+        it::Runner rt = use_runc ? it::Runner::runc() : it::Runner::ocirun();
+        it::Bundle bundle;
+        process_of(bundle)["apparmorProfile"] = kDenyProfile;
+        seen[rt.name()] = read_across_restore(rt, bundle, {"--lsm-profile", std::string("apparmor:") + kOtherProfile},
+                                              [](const fs::path& proc) { return trim(it::read_file(proc / "attr/current")); });
+    }
+    const std::vector<std::string> expected{std::string("before=") + kDenyProfile + " (enforce)",
+                                            std::string("flags=") + kOtherProfile + " (enforce)",
+                                            std::string("plain=") + kDenyProfile + " (enforce)"};
+    EXPECT_EQ(seen["ocirun"], expected);
+    EXPECT_EQ(seen["runc"], expected);
+}
+
+TEST(AppArmorGuest, RestoreUnknownProfileIsRefusedBeforeCriu) {
+    REQUIRE_APPARMOR();
+    it::Runner ocirun = it::Runner::ocirun();
+    it::Bundle bundle;
+    it::TempDir images("ocirun-it-images");
+    const std::string id = it::unique_id("aa-restore-unknown");
+    auto r = ocirun({"restore", "-d", "--image-path", images.path().string(), "--bundle", bundle.path().string(),
+                     "--lsm-profile", "apparmor:ocirun-no-such-profile", id},
+                    {.timeout = kSlow});
+    EXPECT_EQ(r.exit_code, 1) << r.describe();
+    EXPECT_TRUE(contains(r.err, "restore: --lsm-profile apparmor:ocirun-no-such-profile: unable to apply apparmor profile "))
+        << r.describe();
+    EXPECT_TRUE(contains(r.err, "is not loaded (load it with apparmor_parser)")) << r.describe();
+    EXPECT_FALSE(fs::exists(images.path() / "restore.log")) << "CRIU was asked anyway";
+    EXPECT_EQ(it::leftovers(ocirun, id, bundle), std::vector<std::string>{});
+}
+
 // ---------------------------------------------------------------- SELinux guest
 
 namespace {
@@ -420,6 +555,54 @@ TEST(SelinuxGuest, ProcessAndMountLabelsLikeRunc) {
 TEST(SelinuxGuest, LabelIsSetBeforeTheSyscallFilter) {
     REQUIRE_SELINUX();
     expect_label_set_before_the_filter([](it::Bundle& b) { process_of(b)["selinuxLabel"] = kProcessLabel; });
+}
+
+// A container checkpointed with process label L and mount label M on a tmpfs comes back as L2
+// with `--lsm-profile selinux:L2` and its tmpfs as M2 with `--lsm-mount-context M2`; as L and
+// M without them. runc the same.
+TEST(SelinuxGuest, RestoreLsmProfileAndMountContextLikeRunc) {
+    REQUIRE_SELINUX();
+    if (auto why = criu_unusable(); !why.empty()) GTEST_SKIP() << why;
+    constexpr const char* kRestoreMountContext = "system_u:object_r:tmpfs_t:s0";
+    std::map<std::string, std::vector<std::string>> seen;
+    for (bool use_runc : {false, true}) {
+        it::Runner rt = use_runc ? it::Runner::runc() : it::Runner::ocirun();
+        it::Bundle bundle;
+        label_everything(bundle);
+        seen[rt.name()] = read_across_restore(
+            rt, bundle,
+            {"--lsm-profile", std::string("selinux:") + kExecLabel, "--lsm-mount-context", kRestoreMountContext},
+            [](const fs::path& proc) {
+                return trim(it::read_file(proc / "attr/current")) + " mnt=" + file_label(proc / "root/mnt");
+            });
+    }
+    const std::vector<std::string> expected{
+        std::string("before=") + kProcessLabel + " mnt=" + kMountLabel,
+        std::string("flags=") + kExecLabel + " mnt=" + kRestoreMountContext,
+        std::string("plain=") + kProcessLabel + " mnt=" + kMountLabel};
+    EXPECT_EQ(seen["ocirun"], expected);
+    EXPECT_EQ(seen["runc"], expected);
+}
+
+TEST(SelinuxGuest, RestoreInvalidLabelIsRefusedBeforeCriu) {
+    REQUIRE_SELINUX();
+    it::Runner ocirun = it::Runner::ocirun();
+    it::Bundle bundle;
+    it::TempDir images("ocirun-it-images");
+    for (auto flags : {std::vector<std::string>{"--lsm-profile", "selinux:system_u:system_r:ocirun_no_such_t:s0"},
+                       std::vector<std::string>{"--lsm-mount-context", "system_u:object_r:ocirun_no_such_t:s0"}}) {
+        const std::string id = it::unique_id("se-restore-invalid");
+        std::vector<std::string> args{"restore", "-d", "--image-path", images.path().string(), "--bundle",
+                                      bundle.path().string()};
+        args.insert(args.end(), flags.begin(), flags.end());
+        args.push_back(id);
+        auto r = ocirun(args, {.timeout = kSlow});
+        EXPECT_EQ(r.exit_code, 1) << r.describe();
+        EXPECT_TRUE(contains(r.err, "restore: " + flags[0] + " " + flags[1] + ": invalid SELinux label ")) << r.describe();
+        EXPECT_TRUE(contains(r.err, "not a valid context for the loaded policy")) << r.describe();
+        EXPECT_FALSE(fs::exists(images.path() / "restore.log")) << "CRIU was asked anyway";
+        EXPECT_EQ(it::leftovers(ocirun, id, bundle), std::vector<std::string>{});
+    }
 }
 
 TEST(SelinuxGuest, InvalidLabelFailsBeforeCreate) {

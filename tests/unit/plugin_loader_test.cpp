@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "container/lsm_choice.hpp"
 #include "ocirun/error.hpp"
 #include "plugin/registry.hpp"
 
@@ -280,6 +281,27 @@ TEST_F(PluginLoaderTest, LsmIsChosenByTheFieldItServesNotByName) {
                             fixture_dir("good").string(), 0),
               0u)
         << msg;
+}
+
+// restore --lsm-profile TYPE:NAME: TYPE is looked up in the plugins (the fixture takes
+// "fixture"), never in a list of names; NAME then goes to the plugin chosen for that field, whose
+// refusal (here NotImplemented) names the flag.
+TEST_F(PluginLoaderTest, RestoreLsmProfileTypeIsAskedOfThePlugins) {
+    PluginRegistry reg(config_with_dir(fixture_dir("good")), {}, {});
+    EXPECT_EQ(reg.lsm_field_for_profile_type("fixture"), "process.apparmorProfile");
+    EXPECT_EQ(reg.lsm_field_for_profile_type("selinux"), "");
+    EXPECT_EQ(error_of([&] { ocirun::container::check_restore_lsm_flags(reg, "fixture:p1", ""); }),
+              "restore: --lsm-profile fixture:p1: fixture lsm: validate is not implemented");
+    EXPECT_EQ(error_of([&] { ocirun::container::check_restore_lsm_flags(reg, "tomoyo:p1", ""); }),
+              "restore: --lsm-profile tomoyo:p1: unknown LSM type \"tomoyo\": no lsm plugin takes it");
+    EXPECT_EQ(error_of([&] { ocirun::container::check_restore_lsm_flags(reg, "p1", ""); }),
+              "restore: --lsm-profile p1: not TYPE:NAME (apparmor:PROFILE, selinux:LABEL)");
+    EXPECT_NO_THROW(ocirun::container::check_restore_lsm_flags(reg, "none:", ""));
+    EXPECT_EQ(error_of([&] { ocirun::container::check_restore_lsm_flags(reg, "", "system_u:object_r:tmp_t:s0"); })
+                  .rfind("restore: --lsm-mount-context system_u:object_r:tmp_t:s0: no lsm plugin found that applies it; "
+                         "searched: ",
+                         0),
+              0u);
 }
 
 // ---------------------------------------------------------------- broken plugins
