@@ -173,19 +173,23 @@ std::vector<std::string> read_across_restore(const it::Runner& rt, it::Bundle& b
     seen.push_back("before=" + read(init_proc(rt, id)));
     it::TempDir images("ocirun-it-images");
     const std::string img = (images.path() / "img").string();
-    r = rt({"checkpoint", "--image-path", img, id}, {.timeout = kSlow});
-    EXPECT_EQ(r.exit_code, 0) << rt.name() << " checkpoint: " << r.describe();
+    const std::string work = (images.path() / "work").string();  // CRIU's logs, for the messages
+    fs::create_directories(work);
+    r = rt({"checkpoint", "--image-path", img, "--work-path", work, id}, {.timeout = kSlow});
+    EXPECT_EQ(r.exit_code, 0) << rt.name() << " checkpoint: " << r.describe() << "\ndump.log: "
+                              << it::read_file(fs::path(work) / "dump.log");
     if (r.exit_code != 0) {
         rt({"delete", "--force", id}, {.timeout = kSlow});
         return seen;
     }
     for (bool with_flags : {true, false}) {
-        std::vector<std::string> args{"restore", "-d", "--image-path", img, "--bundle", bundle.path().string()};
+        std::vector<std::string> args{"restore", "-d", "--image-path", img, "--work-path", work,
+                                      "--bundle", bundle.path().string()};
         if (with_flags) args.insert(args.end(), restore_flags.begin(), restore_flags.end());
         args.push_back(id);
         r = rt(args, {.timeout = kSlow});
         EXPECT_EQ(r.exit_code, 0) << rt.name() << " restore: " << r.describe() << "\nrestore.log: "
-                                  << it::read_file(fs::path(img) / "restore.log");
+                                  << it::read_file(fs::path(work) / "restore.log");
         if (r.exit_code == 0) seen.push_back((with_flags ? "flags=" : "plain=") + read(init_proc(rt, id)));
         rt({"delete", "--force", id}, {.timeout = kSlow});
         EXPECT_EQ(it::leftovers(rt, id, bundle), std::vector<std::string>{}) << rt.name();
@@ -316,6 +320,8 @@ TEST(LsmHost, RestoreLsmFlagsAreRefusedWhenTheLsmIsOff) {
                 continue;
             }
             for (const char* text : c.texts) EXPECT_TRUE(contains(r.err, text)) << text << "\n" << r.describe();
+            // Refused before the checkpointer looked at the (empty) image dir.
+            EXPECT_FALSE(contains(r.err, "descriptors.json")) << r.describe();
         }
     }
 }
@@ -492,7 +498,7 @@ TEST(AppArmorGuest, RestoreUnknownProfileIsRefusedBeforeCriu) {
     EXPECT_TRUE(contains(r.err, "restore: --lsm-profile apparmor:ocirun-no-such-profile: unable to apply apparmor profile "))
         << r.describe();
     EXPECT_TRUE(contains(r.err, "is not loaded (load it with apparmor_parser)")) << r.describe();
-    EXPECT_FALSE(fs::exists(images.path() / "restore.log")) << "CRIU was asked anyway";
+    EXPECT_FALSE(contains(r.err, "descriptors.json")) << "the empty image dir was read: " << r.describe();
     EXPECT_EQ(it::leftovers(ocirun, id, bundle), std::vector<std::string>{});
 }
 
@@ -600,9 +606,67 @@ TEST(SelinuxGuest, RestoreInvalidLabelIsRefusedBeforeCriu) {
         EXPECT_EQ(r.exit_code, 1) << r.describe();
         EXPECT_TRUE(contains(r.err, "restore: " + flags[0] + " " + flags[1] + ": invalid SELinux label ")) << r.describe();
         EXPECT_TRUE(contains(r.err, "not a valid context for the loaded policy")) << r.describe();
-        EXPECT_FALSE(fs::exists(images.path() / "restore.log")) << "CRIU was asked anyway";
+        EXPECT_FALSE(contains(r.err, "descriptors.json")) << "the empty image dir was read: " << r.describe();
         EXPECT_EQ(it::leftovers(ocirun, id, bundle), std::vector<std::string>{});
     }
+}
+
+namespace {
+
+// SELinux enforcing for one scope, permissive again after it (lsm-setup.sh boots permissive).
+class EnforcingScope {
+public:
+    EnforcingScope() { ok_ = it::run_command({"setenforce", "1"}).exit_code == 0; }
+    ~EnforcingScope() {
+        auto r = it::run_command({"setenforce", "0"});
+        EXPECT_EQ(r.exit_code, 0) << "back to permissive: " << r.describe();
+    }
+    bool ok() const { return ok_; }
+
+private:
+    bool ok_ = false;
+};
+
+// Kernel log lines of SELinux denials (not permissive ones) of a transition into `domain`.
+int enforced_denials_into(const std::string& domain) {
+    auto r = it::run_command({"dmesg"}, {.timeout = kSlow});
+    std::istringstream lines(r.out);
+    int n = 0;
+    for (std::string line; std::getline(lines, line);)
+        if (contains(line, "avc:  denied") && contains(line, "tcontext=" + domain) && contains(line, "permissive=0")) ++n;
+    return n;
+}
+
+}  // namespace
+
+// Enforcing mode, where a denial proves the label: with noNewPrivileges (the default spec), the
+// kernel refuses the transition into the confined initrc_t (nnp_transition, logged as an AVC
+// denial), so the container cannot start, while the same bundle without a label (the runtime's
+// own unconfined kernel_t) runs. runc the same.
+TEST(SelinuxGuest, EnforcingDeniesTheConfinedDomainLikeRunc) {
+    REQUIRE_SELINUX();
+    std::map<std::string, int> labelled_exit;
+    EnforcingScope enforcing;
+    ASSERT_TRUE(enforcing.ok()) << "setenforce 1 failed";
+    ASSERT_EQ(trim(it::read_file("/sys/fs/selinux/enforce")), "1");
+    for (bool use_runc : {false, true}) {
+        it::Runner rt = use_runc ? it::Runner::runc() : it::Runner::ocirun();
+        it::Bundle bundle;
+        bundle.set_args({"cat", "/proc/self/attr/current"});
+        auto u = run_bundle(rt, bundle, "se-enforce-none");
+        EXPECT_EQ(u.exit_code, 0) << rt.name() << ": " << u.describe();
+        EXPECT_EQ(trim(u.out), "system_u:system_r:kernel_t:s0") << rt.name() << ": " << u.describe();
+
+        process_of(bundle)["selinuxLabel"] = kProcessLabel;
+        const int denials_before = enforced_denials_into(kProcessLabel);
+        auto r = refused_without_leftovers(rt, bundle, "se-enforce-initrc");
+        EXPECT_EQ(r.out, "") << rt.name() << ": the confined process ran: " << r.describe();
+        EXPECT_GT(enforced_denials_into(kProcessLabel), denials_before)
+            << rt.name() << ": no AVC denial into " << kProcessLabel << " was logged: " << r.describe();
+        labelled_exit[rt.name()] = r.exit_code;
+        std::cerr << rt.name() << "'s text for the denied transition: " << r.err;
+    }
+    EXPECT_EQ(labelled_exit["ocirun"], labelled_exit["runc"]);
 }
 
 TEST(SelinuxGuest, InvalidLabelFailsBeforeCreate) {
