@@ -35,6 +35,16 @@ void check_flag_as_field(PluginRegistry& plugins, const std::string& flag, const
     }
 }
 
+// The config.json field whose values a `--lsm-profile TYPE:NAME` names. TYPE is the checkpointer's
+// (CRIU's, which knows these two and "none"): a fact of the flag's format, not a plugin choice;
+// the plugin serving the field is then chosen by lsm_for, so a third-party plugin serving it
+// takes part. "" for a TYPE without a field.
+std::string restore_profile_field(const std::string& type) {
+    if (type == "apparmor") return "process.apparmorProfile";
+    if (type == "selinux") return "process.selinuxLabel";
+    return {};
+}
+
 }  // namespace
 
 void check_restore_lsm_flags(PluginRegistry& plugins, const std::string& lsm_profile,
@@ -46,10 +56,9 @@ void check_restore_lsm_flags(PluginRegistry& plugins, const std::string& lsm_pro
             throw Error("restore: " + flag + ": not TYPE:NAME (apparmor:PROFILE, selinux:LABEL)");
         const std::string type = lsm_profile.substr(0, colon);
         if (type != "none") {
-            const std::string field = plugins.lsm_field_for_profile_type(type);
+            const std::string field = restore_profile_field(type);
             if (field.empty())
-                throw Error("restore: " + flag + ": unknown LSM type \"" + type +
-                            "\": no lsm plugin takes it");
+                throw Error("restore: " + flag + ": unknown LSM type \"" + type + "\" (apparmor, selinux or none)");
             check_flag_as_field(plugins, flag, field, lsm_profile.substr(colon + 1));
         }
     }

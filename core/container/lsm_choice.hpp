@@ -18,10 +18,10 @@ linux_init::LsmLabels choose_lsm_labels(PluginRegistry& plugins, const spec::Pro
                                         const std::string& mount_label, const std::string& origin);
 
 // restore --lsm-profile TYPE:NAME and --lsm-mount-context CONTEXT (each "" when not given),
-// before anything is restored: NAME is validated as the field TYPE names
-// (PluginRegistry::lsm_field_for_profile_type), CONTEXT as linux.mountLabel, each by the plugin
-// create would choose for that field. Errors name the flag ("restore: --lsm-profile ...: ").
-// TYPE "none" (the checkpointer keeps the dumped labels) needs no plugin.
+// before anything is restored: NAME is validated as the field TYPE names (apparmor:
+// process.apparmorProfile, selinux: process.selinuxLabel), CONTEXT as linux.mountLabel, each by
+// the plugin create would choose for that field. Errors name the flag ("restore: --lsm-profile
+// ...: "). TYPE "none" (the checkpointer keeps the dumped labels) needs no plugin.
 void check_restore_lsm_flags(PluginRegistry& plugins, const std::string& lsm_profile,
                              const std::string& lsm_mount_context);
 

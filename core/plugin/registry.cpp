@@ -214,15 +214,6 @@ plugin::Lsm& PluginRegistry::lsm_for(const std::string& field) {
                 plugin_detail::join_dirs(impl_->dirs));
 }
 
-std::string PluginRegistry::lsm_field_for_profile_type(const std::string& type) {
-    for (const auto& f : impl_->discover()) {
-        if (f.kind != plugin::Kind::Lsm || impl_->is_disabled(f.name)) continue;
-        if (std::string field = as_kind<plugin::Lsm>(impl_->open(f)).restore_profile_field(type); !field.empty())
-            return field;
-    }
-    return {};
-}
-
 plugin::Checkpointer& PluginRegistry::checkpointer(const std::string& needed_by) {
     return as_kind<plugin::Checkpointer>(impl_->load_first_of_kind(plugin::Kind::Checkpointer, needed_by));
 }

@@ -40,10 +40,6 @@ public:
     }
 
     std::vector<std::string> fields() const override { return {kField}; }
-    // restore --lsm-profile apparmor:PROFILE (CRIU's name for AppArmor).
-    std::string restore_profile_field(const std::string& type) const override {
-        return type == "apparmor" ? kField : "";
-    }
 
     void validate(const std::string& field, const std::string& profile) const override {
         const std::string prefix = field + ": unable to apply apparmor profile \"" + profile + "\": ";

@@ -33,10 +33,6 @@ public:
     }
 
     std::vector<std::string> fields() const override { return {kProcessField, kMountField}; }
-    // restore --lsm-profile selinux:LABEL (CRIU's name for SELinux).
-    std::string restore_profile_field(const std::string& type) const override {
-        return type == "selinux" ? kProcessField : "";
-    }
 
     void validate(const std::string& field, const std::string& label) const override {
         if (!why_not_enabled().empty()) {

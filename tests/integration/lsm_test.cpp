@@ -300,7 +300,7 @@ TEST(LsmHost, RestoreLsmFlagsAreRefusedWhenTheLsmIsOff) {
         {{"--lsm-mount-context", "system_u:object_r:tmp_t:s0"},
          {"restore: --lsm-mount-context system_u:object_r:tmp_t:s0: selinux mount label is specified",
           "selinux is disabled or not supported"}},
-        {{"--lsm-profile", "tomoyo:x"}, {"restore: --lsm-profile tomoyo:x: unknown LSM type ", "no lsm plugin takes it"}},
+        {{"--lsm-profile", "tomoyo:x"}, {"restore: --lsm-profile tomoyo:x: unknown LSM type ", "(apparmor, selinux or none)"}},
         {{"--lsm-profile", "apparmor"}, {"restore: --lsm-profile apparmor: not TYPE:NAME"}},
     };
     for (const auto& c : cases) {

@@ -1,7 +1,6 @@
 // A minimal lsm plugin for the loader tests (and the example in docs/plugins.md). It loads,
-// describes itself and claims process.apparmorProfile (and `restore --lsm-profile fixture:NAME`),
-// as a third-party LSM plugin would claim its field; it labels nothing, so its operations throw
-// NotImplemented.
+// describes itself and claims process.apparmorProfile, as a third-party LSM plugin would claim
+// its field; it labels nothing, so its operations throw NotImplemented.
 #include <ocirun/plugin.hpp>
 
 namespace {
@@ -14,9 +13,6 @@ public:
     std::string features_json() const override { return R"({"enabled":false})"; }
 
     std::vector<std::string> fields() const override { return {"process.apparmorProfile"}; }
-    std::string restore_profile_field(const std::string& type) const override {
-        return type == "fixture" ? "process.apparmorProfile" : "";
-    }
 
     void validate(const std::string&, const std::string&) const override {
         throw ocirun::NotImplemented("fixture lsm: validate is not implemented");

@@ -283,25 +283,27 @@ TEST_F(PluginLoaderTest, LsmIsChosenByTheFieldItServesNotByName) {
         << msg;
 }
 
-// restore --lsm-profile TYPE:NAME: TYPE is looked up in the plugins (the fixture takes
-// "fixture"), never in a list of names; NAME then goes to the plugin chosen for that field, whose
-// refusal (here NotImplemented) names the flag.
-TEST_F(PluginLoaderTest, RestoreLsmProfileTypeIsAskedOfThePlugins) {
+// restore --lsm-profile TYPE:NAME: NAME goes to the plugin lsm_for chooses for the field TYPE
+// names (here the third-party fixture, which serves process.apparmorProfile), whose refusal
+// (NotImplemented) names the flag; the flag's format is checked first.
+TEST_F(PluginLoaderTest, RestoreLsmFlagsAreValidatedByThePluginServingTheField) {
     PluginRegistry reg(config_with_dir(fixture_dir("good")), {}, {});
-    EXPECT_EQ(reg.lsm_field_for_profile_type("fixture"), "process.apparmorProfile");
-    EXPECT_EQ(reg.lsm_field_for_profile_type("selinux"), "");
-    EXPECT_EQ(error_of([&] { ocirun::container::check_restore_lsm_flags(reg, "fixture:p1", ""); }),
-              "restore: --lsm-profile fixture:p1: fixture lsm: validate is not implemented");
-    EXPECT_EQ(error_of([&] { ocirun::container::check_restore_lsm_flags(reg, "tomoyo:p1", ""); }),
-              "restore: --lsm-profile tomoyo:p1: unknown LSM type \"tomoyo\": no lsm plugin takes it");
-    EXPECT_EQ(error_of([&] { ocirun::container::check_restore_lsm_flags(reg, "p1", ""); }),
+    using ocirun::container::check_restore_lsm_flags;
+    EXPECT_EQ(error_of([&] { check_restore_lsm_flags(reg, "apparmor:p1", ""); }),
+              "restore: --lsm-profile apparmor:p1: fixture lsm: validate is not implemented");
+    EXPECT_EQ(error_of([&] { check_restore_lsm_flags(reg, "tomoyo:p1", ""); }),
+              "restore: --lsm-profile tomoyo:p1: unknown LSM type \"tomoyo\" (apparmor, selinux or none)");
+    EXPECT_EQ(error_of([&] { check_restore_lsm_flags(reg, "p1", ""); }),
               "restore: --lsm-profile p1: not TYPE:NAME (apparmor:PROFILE, selinux:LABEL)");
-    EXPECT_NO_THROW(ocirun::container::check_restore_lsm_flags(reg, "none:", ""));
-    EXPECT_EQ(error_of([&] { ocirun::container::check_restore_lsm_flags(reg, "", "system_u:object_r:tmp_t:s0"); })
-                  .rfind("restore: --lsm-mount-context system_u:object_r:tmp_t:s0: no lsm plugin found that applies it; "
-                         "searched: ",
-                         0),
-              0u);
+    EXPECT_NO_THROW(check_restore_lsm_flags(reg, "none:", ""));
+    const auto msg = error_of([&] { check_restore_lsm_flags(reg, "selinux:l", ""); });
+    EXPECT_EQ(msg.rfind("restore: --lsm-profile selinux:l: no lsm plugin found that applies it; searched: ", 0), 0u) << msg;
+    const auto mount = error_of([&] { check_restore_lsm_flags(reg, "", "system_u:object_r:tmp_t:s0"); });
+    EXPECT_EQ(mount.rfind("restore: --lsm-mount-context system_u:object_r:tmp_t:s0: no lsm plugin found that applies it; "
+                          "searched: ",
+                          0),
+              0u)
+        << mount;
 }
 
 // ---------------------------------------------------------------- broken plugins

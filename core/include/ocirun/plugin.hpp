@@ -21,7 +21,7 @@
 #include "ocirun/error.hpp"
 #include "ocirun/spec.hpp"
 
-#define OCIRUN_PLUGIN_ABI_VERSION 9u  // 2: CompiledFilter::skipped_syscalls
+#define OCIRUN_PLUGIN_ABI_VERSION 8u  // 2: CompiledFilter::skipped_syscalls
                                       // 3: HostContext::state_root, SyscallFilter::set_cache_dir,
                                       //    CompiledFilter::from_cache
                                       // 4: CgroupDriver::find
@@ -33,7 +33,6 @@
                                       //    the field; set_key_label, label_mount_root
                                       // 8: Checkpoint/RestoreRequest carry the config, cgroup,
                                       //    every runc flag and the restore callbacks (criu)
-                                      // 9: Lsm::restore_profile_field (restore --lsm-profile)
 
 namespace ocirun::plugin {
 
@@ -184,15 +183,6 @@ public:
     virtual void label_mount_root(const std::string& path, const std::string& mount_label) {
         (void)path;
         (void)mount_label;
-    }
-    // Restore: `restore --lsm-profile TYPE:NAME` names a label of this LSM when TYPE is this
-    // LSM's name in the checkpointer (CRIU's "apparmor", "selinux"); return then the field of
-    // fields() whose values NAME is ("process.apparmorProfile"), else "". The core validates
-    // NAME with validate(field, NAME) of the plugin lsm_for(field) chooses, as in create, and
-    // --lsm-mount-context CONTEXT as "linux.mountLabel", before anything is restored.
-    virtual std::string restore_profile_field(const std::string& type) const {
-        (void)type;
-        return {};
     }
 };
 

@@ -95,9 +95,6 @@ public:
     // naming it (its validate() refuses with the host's reason). Plugins of kind lsm are loaded
     // in search order until one fits. Throws when no plugin serves the field.
     plugin::Lsm& lsm_for(const std::string& field);
-    // The field a `restore --lsm-profile TYPE:NAME` names (Lsm::restore_profile_field): asked of
-    // the enabled lsm plugins in search order, the first answer wins; "" when none knows TYPE.
-    std::string lsm_field_for_profile_type(const std::string& type);
     plugin::Checkpointer& checkpointer(const std::string& needed_by = {});
 
     // Like cgroup_driver(), but nullptr instead of throwing when no driver is installed or the
