@@ -1,6 +1,6 @@
 // Which lsm plugin applies each LSM field of a process or bundle, chosen by the field and what
 // the host has enabled (PluginRegistry::lsm_for), never by a plugin's name; validated before
-// anything is created.
+// anything is created. The same choice validates restore's --lsm-profile / --lsm-mount-context.
 #pragma once
 
 #include <map>
@@ -25,5 +25,13 @@ linux_init::LsmLabels choose_lsm_labels(PluginRegistry& plugins, const spec::Pro
                                         const std::string& mount_label,
                                         const std::map<std::string, std::string>& annotations,
                                         const std::string& origin);
+
+// restore --lsm-profile TYPE:NAME and --lsm-mount-context CONTEXT (each "" when not given),
+// before anything is restored: NAME is validated as the field TYPE names (apparmor:
+// process.apparmorProfile, selinux: process.selinuxLabel), CONTEXT as linux.mountLabel, each by
+// the plugin create would choose for that field. Errors name the flag ("restore: --lsm-profile
+// ...: "). TYPE "none" (the checkpointer keeps the dumped labels) needs no plugin.
+void check_restore_lsm_flags(PluginRegistry& plugins, const std::string& lsm_profile,
+                             const std::string& lsm_mount_context);
 
 }  // namespace ocirun::container

@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "container/console_socket.hpp"
+#include "container/lsm_choice.hpp"
 #include "util/hooks.hpp"
 #include "container/process_info.hpp"
 #include "container/rfc3339.hpp"
@@ -69,6 +70,8 @@ RestorePlan plan_restore(const RestoreOptions& o, PluginRegistry& plugins, const
         throw Error("restore: --image-path " + o.image_path + ": not a directory with a checkpoint");
     if (plan.spec.process->terminal && o.console_socket.empty() && o.console_socket_fd < 0)
         throw Error("restore: process.terminal is true: the restored terminal needs --console-socket");
+    // Checked by the lsm plugins now; the checkpointer applies them.
+    container::check_restore_lsm_flags(plugins, o.lsm_profile, o.lsm_mount_context);
     if (!o.pid_file.empty() && !fs::is_directory(fs::absolute(o.pid_file).parent_path()))
         throw Error("--pid-file " + o.pid_file + ": its directory does not exist");
     if (!plugins.config().runs_without_cgroups()) plan.cgroup_driver = plugins.cgroup_driver_if_available();

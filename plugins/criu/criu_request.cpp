@@ -217,7 +217,10 @@ void fill_restore_options(const plugin::RestoreRequest& r, int criu_version, cri
         if (criu_version < kLsmProfileVersion) throw Error("--lsm-profile requires at least CRIU 3.16");
         opts.set_lsm_profile(r.lsm_profile);
     }
-    if (!r.lsm_mount_context.empty()) opts.set_lsm_mount_context(r.lsm_mount_context);
+    if (!r.lsm_mount_context.empty()) {
+        if (criu_version < kLsmProfileVersion) throw Error("--lsm-mount-context requires at least CRIU 3.16");
+        opts.set_lsm_mount_context(r.lsm_mount_context);
+    }
     if (!r.manage_cgroups_mode.empty()) opts.set_manage_cgroups_mode(cgroups_mode(r.manage_cgroups_mode));
     if (!r.parent_path.empty()) opts.set_parent_img(r.parent_path);
 

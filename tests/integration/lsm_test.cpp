@@ -142,6 +142,71 @@ void expect_label_set_before_the_filter(const std::function<void(it::Bundle&)>& 
     EXPECT_EQ(r.exit_code, 0) << r.describe();
 }
 
+// "" when CRIU can checkpoint here (`criu check`), else why not.
+std::string criu_unusable() {
+    auto r = it::run_command({"sh", "-c", "command -v criu >/dev/null || { echo criu not installed; exit 1; }; criu check 2>&1"},
+                             {.timeout = kSlow});
+    if (r.exit_code == 0) return {};
+    return "CRIU cannot checkpoint in this kernel: " + r.out.substr(0, r.out.find('\n'));
+}
+
+std::string init_proc(const it::Runner& rt, const std::string& id) {
+    return "/proc/" + std::to_string(rt.state(id).at("pid").as_int64());
+}
+
+// Runs `sleep` from `bundle` under `rt`, checkpoints it, and restores it twice from the same
+// images: with `restore_flags`, then without. Returns what `read` (given the init's /proc dir)
+// sees each time: {"before=...", "flags=...", "plain=..."}; fewer when a step failed (the
+// failure is reported). When `flags_refused_with` is given, the restore with the flags must fail
+// with that text in its error or CRIU's restore.log ("flags=refused"). Nothing is left behind.
+std::vector<std::string> read_across_restore(const it::Runner& rt, it::Bundle& bundle,
+                                             const std::vector<std::string>& restore_flags,
+                                             const std::function<std::string(const fs::path&)>& read,
+                                             const std::string& flags_refused_with = "") {
+    std::vector<std::string> seen;
+    const std::string id = it::unique_id("lsm-cr");
+    bundle.set_args({"sleep", "1000"});
+    bundle.set_readonly(false);
+    place_cgroup(bundle, id);
+    bundle.save();
+    auto r = rt({"run", "--detach", "--bundle", bundle.path().string(), id}, {.timeout = kSlow});
+    EXPECT_EQ(r.exit_code, 0) << rt.name() << ": " << r.describe();
+    if (r.exit_code != 0) return seen;
+    seen.push_back("before=" + read(init_proc(rt, id)));
+    it::TempDir images("ocirun-it-images");
+    const std::string img = (images.path() / "img").string();
+    const std::string work = (images.path() / "work").string();  // CRIU's logs, for the messages
+    fs::create_directories(work);
+    r = rt({"checkpoint", "--image-path", img, "--work-path", work, id}, {.timeout = kSlow});
+    EXPECT_EQ(r.exit_code, 0) << rt.name() << " checkpoint: " << r.describe() << "\ndump.log: "
+                              << it::read_file(fs::path(work) / "dump.log");
+    if (r.exit_code != 0) {
+        rt({"delete", "--force", id}, {.timeout = kSlow});
+        return seen;
+    }
+    for (bool with_flags : {true, false}) {
+        std::vector<std::string> args{"restore", "-d", "--image-path", img, "--work-path", work,
+                                      "--bundle", bundle.path().string()};
+        if (with_flags) args.insert(args.end(), restore_flags.begin(), restore_flags.end());
+        args.push_back(id);
+        r = rt(args, {.timeout = kSlow});
+        const std::string log = it::read_file(fs::path(work) / "restore.log");
+        if (with_flags && !flags_refused_with.empty()) {
+            EXPECT_NE(r.exit_code, 0) << rt.name() << " restore: " << r.describe();
+            const bool said = contains(r.err, flags_refused_with) || contains(log, flags_refused_with);
+            EXPECT_TRUE(said) << rt.name() << ": expected \"" << flags_refused_with << "\": " << r.describe()
+                              << "\nrestore.log: " << log;
+            if (r.exit_code != 0 && said) seen.push_back("flags=refused");
+        } else {
+            EXPECT_EQ(r.exit_code, 0) << rt.name() << " restore: " << r.describe() << "\nrestore.log: " << log;
+            if (r.exit_code == 0) seen.push_back((with_flags ? "flags=" : "plain=") + read(init_proc(rt, id)));
+        }
+        rt({"delete", "--force", id}, {.timeout = kSlow});
+        EXPECT_EQ(it::leftovers(rt, id, bundle), std::vector<std::string>{}) << rt.name();
+    }
+    return seen;
+}
+
 // The SELinux label of a file (getxattr security.selinux), "" when none.
 std::string file_label(const fs::path& path) {
     char buf[512] = {};
@@ -220,6 +285,55 @@ TEST(LsmHost, ExecLabelFlagsAreRefusedWhenTheLsmIsOff) {
     auto s = c.exec({"--process-label", "system_u:system_r:initrc_t:s0"}, {"true"});
     EXPECT_NE(s.exit_code, 0) << s.describe();
     EXPECT_TRUE(contains(s.err, "process.selinuxLabel: selinux label is specified in config, but selinux is disabled")) << s.describe();
+}
+
+// restore --lsm-profile / --lsm-mount-context go through the lsm plugins before anything is
+// restored (or CRIU is even asked): refused here naming the flag, nothing left behind. runc
+// 1.1.5 leaves these to CRIU, which refuses too (or fails earlier on this host); its exit code
+// must match and its text is printed.
+TEST(LsmHost, RestoreLsmFlagsAreRefusedWhenTheLsmIsOff) {
+    if (apparmor_enabled() || selinux_enabled()) GTEST_SKIP() << "an LSM runs here: see the *Guest tests";
+    it::Runner ocirun = it::Runner::ocirun();
+    const bool have_runc = it::runc_available();
+    it::Bundle bundle;
+    it::TempDir images("ocirun-it-images");
+    struct Case {
+        std::vector<std::string> flags;
+        std::vector<const char*> texts;  // parts of ocirun's message (the log escapes quotes)
+    } cases[] = {
+        {{"--lsm-profile", "apparmor:ocirun-test"},
+         {"restore: --lsm-profile apparmor:ocirun-test: unable to apply apparmor profile ",
+          "AppArmor is not enabled in the kernel"}},
+        {{"--lsm-profile", "selinux:system_u:system_r:initrc_t:s0"},
+         {"restore: --lsm-profile selinux:system_u:system_r:initrc_t:s0: selinux label is specified",
+          "selinux is disabled or not supported"}},
+        {{"--lsm-mount-context", "system_u:object_r:tmp_t:s0"},
+         {"restore: --lsm-mount-context system_u:object_r:tmp_t:s0: selinux mount label is specified",
+          "selinux is disabled or not supported"}},
+        {{"--lsm-profile", "tomoyo:x"}, {"restore: --lsm-profile tomoyo:x: unknown LSM type ", "(apparmor, selinux or none)"}},
+        {{"--lsm-profile", "apparmor"}, {"restore: --lsm-profile apparmor: not TYPE:NAME"}},
+    };
+    for (const auto& c : cases) {
+        for (bool use_runc : {false, true}) {
+            if (use_runc && !have_runc) continue;
+            it::Runner rt = use_runc ? it::Runner::runc() : it::Runner::ocirun();
+            const std::string id = it::unique_id("lsm-restore-off");
+            std::vector<std::string> args{"restore", "-d", "--image-path", images.path().string(), "--bundle",
+                                          bundle.path().string()};
+            args.insert(args.end(), c.flags.begin(), c.flags.end());
+            args.push_back(id);
+            auto r = rt(args, {.timeout = kSlow});
+            EXPECT_EQ(r.exit_code, 1) << rt.name() << ": " << r.describe();
+            EXPECT_EQ(it::leftovers(rt, id, bundle), std::vector<std::string>{}) << rt.name();
+            if (use_runc) {
+                std::cerr << "runc's text for " << c.flags[0] << " " << c.flags[1] << ": " << r.err;
+                continue;
+            }
+            for (const char* text : c.texts) EXPECT_TRUE(contains(r.err, text)) << text << "\n" << r.describe();
+            // Refused before the checkpointer looked at the (empty) image dir.
+            EXPECT_FALSE(contains(r.err, "descriptors.json")) << r.describe();
+        }
+    }
 }
 
 // The runtime process of a foreground `run` lives as long as the container: its memory map
@@ -361,6 +475,43 @@ TEST(AppArmorGuest, UnknownProfileFailsCreateClearlyAndLeavesNothing) {
     std::cerr << "runc's text for an unknown profile: " << o.err;
 }
 
+// A container checkpointed under profile A comes back under B with `--lsm-profile apparmor:B`,
+// under A without it (CRIU writes the profile to the restored tasks), as with runc.
+TEST(AppArmorGuest, RestoreLsmProfileSwitchesTheProfileLikeRunc) {
+    REQUIRE_APPARMOR();
+    if (auto why = criu_unusable(); !why.empty()) GTEST_SKIP() << why;
+    std::map<std::string, std::vector<std::string>> seen;
+    for (bool use_runc : {false, true}) {
+        it::Runner rt = use_runc ? it::Runner::runc() : it::Runner::ocirun();
+        it::Bundle bundle;
+        process_of(bundle)["apparmorProfile"] = kDenyProfile;
+        seen[rt.name()] = read_across_restore(rt, bundle, {"--lsm-profile", std::string("apparmor:") + kOtherProfile},
+                                              [](const fs::path& proc) { return trim(it::read_file(proc / "attr/current")); });
+    }
+    const std::vector<std::string> expected{std::string("before=") + kDenyProfile + " (enforce)",
+                                            std::string("flags=") + kOtherProfile + " (enforce)",
+                                            std::string("plain=") + kDenyProfile + " (enforce)"};
+    EXPECT_EQ(seen["ocirun"], expected);
+    EXPECT_EQ(seen["runc"], expected);
+}
+
+TEST(AppArmorGuest, RestoreUnknownProfileIsRefusedBeforeCriu) {
+    REQUIRE_APPARMOR();
+    it::Runner ocirun = it::Runner::ocirun();
+    it::Bundle bundle;
+    it::TempDir images("ocirun-it-images");
+    const std::string id = it::unique_id("aa-restore-unknown");
+    auto r = ocirun({"restore", "-d", "--image-path", images.path().string(), "--bundle", bundle.path().string(),
+                     "--lsm-profile", "apparmor:ocirun-no-such-profile", id},
+                    {.timeout = kSlow});
+    EXPECT_EQ(r.exit_code, 1) << r.describe();
+    EXPECT_TRUE(contains(r.err, "restore: --lsm-profile apparmor:ocirun-no-such-profile: unable to apply apparmor profile "))
+        << r.describe();
+    EXPECT_TRUE(contains(r.err, "is not loaded (load it with apparmor_parser)")) << r.describe();
+    EXPECT_FALSE(contains(r.err, "descriptors.json")) << "the empty image dir was read: " << r.describe();
+    EXPECT_EQ(it::leftovers(ocirun, id, bundle), std::vector<std::string>{});
+}
+
 // ---------------------------------------------------------------- SELinux guest
 
 namespace {
@@ -420,6 +571,150 @@ TEST(SelinuxGuest, ProcessAndMountLabelsLikeRunc) {
 TEST(SelinuxGuest, LabelIsSetBeforeTheSyscallFilter) {
     REQUIRE_SELINUX();
     expect_label_set_before_the_filter([](it::Bundle& b) { process_of(b)["selinuxLabel"] = kProcessLabel; });
+}
+
+// "" when this CRIU can dump and restore SELinux labels, else why not. CRIU detects SELinux
+// only when built with libselinux (CONFIG_HAS_SELINUX); without it, it records no labels and
+// refuses `--lsm-profile selinux:...` ("selinux LSM specified but selinux not supported by
+// kernel"). Debian's criu 3.17.1 is built so.
+std::string criu_without_selinux() {
+    auto r = it::run_command({"sh", "-c", "ldd \"$(command -v criu)\" | grep -q libselinux"});
+    return r.exit_code == 0 ? "" : "this CRIU is built without libselinux (no CONFIG_HAS_SELINUX): it restores no SELinux labels";
+}
+
+// A container with a tmpfs labelled M (linux.mountLabel) comes back with that tmpfs labelled M2
+// by `restore --lsm-mount-context M2` (CRIU rewrites the mount's context=), M without it; the
+// process label is whatever runc's restore gives too.
+TEST(SelinuxGuest, RestoreLsmMountContextLikeRunc) {
+    REQUIRE_SELINUX();
+    if (auto why = criu_unusable(); !why.empty()) GTEST_SKIP() << why;
+    constexpr const char* kRestoreMountContext = "system_u:object_r:tmpfs_t:s0";
+    std::map<std::string, std::vector<std::string>> seen, mounts;
+    for (bool use_runc : {false, true}) {
+        it::Runner rt = use_runc ? it::Runner::runc() : it::Runner::ocirun();
+        it::Bundle bundle;
+        label_everything(bundle);
+        seen[rt.name()] = read_across_restore(rt, bundle, {"--lsm-mount-context", kRestoreMountContext},
+                                              [](const fs::path& proc) {
+                                                  return trim(it::read_file(proc / "attr/current")) +
+                                                         " mnt=" + file_label(proc / "root/mnt");
+                                              });
+        for (const auto& line : seen[rt.name()]) mounts[rt.name()].push_back(line.substr(0, line.find('=')) + line.substr(line.find(" mnt=")));
+    }
+    const std::vector<std::string> expected{std::string("before mnt=") + kMountLabel,
+                                            std::string("flags mnt=") + kRestoreMountContext,
+                                            std::string("plain mnt=") + kMountLabel};
+    EXPECT_EQ(mounts["ocirun"], expected) << ::testing::PrintToString(seen["ocirun"]);
+    EXPECT_EQ(seen["ocirun"], seen["runc"]);
+    std::cerr << "labels across restore: " << ::testing::PrintToString(seen["ocirun"]) << "\n";
+}
+
+// `restore --lsm-profile selinux:L2`: the restored process runs as L2 (as L without the flag),
+// as with runc. With a CRIU that has no SELinux support, both runtimes pass the flag to CRIU,
+// which refuses it: checked, then skipped with that reason.
+TEST(SelinuxGuest, RestoreLsmProfileLikeRunc) {
+    REQUIRE_SELINUX();
+    if (auto why = criu_unusable(); !why.empty()) GTEST_SKIP() << why;
+    const std::string no_selinux = criu_without_selinux();
+    const std::string refusal = no_selinux.empty() ? "" : "selinux LSM specified but selinux not supported by kernel";
+    std::map<std::string, std::vector<std::string>> seen;
+    for (bool use_runc : {false, true}) {
+        it::Runner rt = use_runc ? it::Runner::runc() : it::Runner::ocirun();
+        it::Bundle bundle;
+        process_of(bundle)["selinuxLabel"] = kProcessLabel;
+        seen[rt.name()] = read_across_restore(rt, bundle, {"--lsm-profile", std::string("selinux:") + kExecLabel},
+                                              [](const fs::path& proc) { return trim(it::read_file(proc / "attr/current")); },
+                                              refusal);
+    }
+    EXPECT_EQ(seen["ocirun"], seen["runc"]);
+    std::cerr << "labels across restore: " << ::testing::PrintToString(seen["ocirun"]) << "\n";
+    if (!no_selinux.empty()) {
+        ASSERT_EQ(seen["ocirun"].size(), 3u);
+        EXPECT_EQ(seen["ocirun"][1], "flags=refused");
+        GTEST_SKIP() << no_selinux << "; --lsm-profile selinux:... reached CRIU and was refused by it, as with runc";
+    }
+    const std::vector<std::string> expected{std::string("before=") + kProcessLabel, std::string("flags=") + kExecLabel,
+                                            std::string("plain=") + kProcessLabel};
+    EXPECT_EQ(seen["ocirun"], expected);
+}
+
+TEST(SelinuxGuest, RestoreInvalidLabelIsRefusedBeforeCriu) {
+    REQUIRE_SELINUX();
+    it::Runner ocirun = it::Runner::ocirun();
+    it::Bundle bundle;
+    it::TempDir images("ocirun-it-images");
+    for (auto flags : {std::vector<std::string>{"--lsm-profile", "selinux:system_u:system_r:ocirun_no_such_t:s0"},
+                       std::vector<std::string>{"--lsm-mount-context", "system_u:object_r:ocirun_no_such_t:s0"}}) {
+        const std::string id = it::unique_id("se-restore-invalid");
+        std::vector<std::string> args{"restore", "-d", "--image-path", images.path().string(), "--bundle",
+                                      bundle.path().string()};
+        args.insert(args.end(), flags.begin(), flags.end());
+        args.push_back(id);
+        auto r = ocirun(args, {.timeout = kSlow});
+        EXPECT_EQ(r.exit_code, 1) << r.describe();
+        EXPECT_TRUE(contains(r.err, "restore: " + flags[0] + " " + flags[1] + ": invalid SELinux label ")) << r.describe();
+        EXPECT_TRUE(contains(r.err, "not a valid context for the loaded policy")) << r.describe();
+        EXPECT_FALSE(contains(r.err, "descriptors.json")) << "the empty image dir was read: " << r.describe();
+        EXPECT_EQ(it::leftovers(ocirun, id, bundle), std::vector<std::string>{});
+    }
+}
+
+namespace {
+
+// SELinux enforcing for one scope, permissive again after it (lsm-setup.sh boots permissive).
+class EnforcingScope {
+public:
+    EnforcingScope() { ok_ = it::run_command({"setenforce", "1"}).exit_code == 0; }
+    ~EnforcingScope() {
+        auto r = it::run_command({"setenforce", "0"});
+        EXPECT_EQ(r.exit_code, 0) << "back to permissive: " << r.describe();
+    }
+    bool ok() const { return ok_; }
+
+private:
+    bool ok_ = false;
+};
+
+// Kernel log lines of SELinux denials (not permissive ones) of a transition into `domain`.
+int enforced_denials_into(const std::string& domain) {
+    auto r = it::run_command({"dmesg"}, {.timeout = kSlow});
+    std::istringstream lines(r.out);
+    int n = 0;
+    for (std::string line; std::getline(lines, line);)
+        if (contains(line, "avc:  denied") && contains(line, "tcontext=" + domain) && contains(line, "permissive=0")) ++n;
+    return n;
+}
+
+}  // namespace
+
+// Enforcing mode, where a denial proves the label: with noNewPrivileges (the default spec), the
+// kernel refuses the transition into the confined initrc_t (nnp_transition, logged as an AVC
+// denial), so the container cannot start, while the same bundle without a label (the runtime's
+// own unconfined kernel_t) runs. runc the same.
+TEST(SelinuxGuest, EnforcingDeniesTheConfinedDomainLikeRunc) {
+    REQUIRE_SELINUX();
+    std::map<std::string, int> labelled_exit;
+    EnforcingScope enforcing;
+    ASSERT_TRUE(enforcing.ok()) << "setenforce 1 failed";
+    ASSERT_EQ(trim(it::read_file("/sys/fs/selinux/enforce")), "1");
+    for (bool use_runc : {false, true}) {
+        it::Runner rt = use_runc ? it::Runner::runc() : it::Runner::ocirun();
+        it::Bundle bundle;
+        bundle.set_args({"cat", "/proc/self/attr/current"});
+        auto u = run_bundle(rt, bundle, "se-enforce-none");
+        EXPECT_EQ(u.exit_code, 0) << rt.name() << ": " << u.describe();
+        EXPECT_EQ(trim(u.out), "system_u:system_r:kernel_t:s0") << rt.name() << ": " << u.describe();
+
+        process_of(bundle)["selinuxLabel"] = kProcessLabel;
+        const int denials_before = enforced_denials_into(kProcessLabel);
+        auto r = refused_without_leftovers(rt, bundle, "se-enforce-initrc");
+        EXPECT_EQ(r.out, "") << rt.name() << ": the confined process ran: " << r.describe();
+        EXPECT_GT(enforced_denials_into(kProcessLabel), denials_before)
+            << rt.name() << ": no AVC denial into " << kProcessLabel << " was logged: " << r.describe();
+        labelled_exit[rt.name()] = r.exit_code;
+        std::cerr << rt.name() << "'s text for the denied transition: " << r.err;
+    }
+    EXPECT_EQ(labelled_exit["ocirun"], labelled_exit["runc"]);
 }
 
 TEST(SelinuxGuest, InvalidLabelFailsBeforeCreate) {

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "container/lsm_choice.hpp"
 #include "ocirun/error.hpp"
 #include "plugin/registry.hpp"
 
@@ -280,6 +281,29 @@ TEST_F(PluginLoaderTest, LsmIsChosenByTheFieldItServesNotByName) {
                             fixture_dir("good").string(), 0),
               0u)
         << msg;
+}
+
+// restore --lsm-profile TYPE:NAME: NAME goes to the plugin lsm_for chooses for the field TYPE
+// names (here the third-party fixture, which serves process.apparmorProfile), whose refusal
+// (NotImplemented) names the flag; the flag's format is checked first.
+TEST_F(PluginLoaderTest, RestoreLsmFlagsAreValidatedByThePluginServingTheField) {
+    PluginRegistry reg(config_with_dir(fixture_dir("good")), {}, {});
+    using ocirun::container::check_restore_lsm_flags;
+    EXPECT_EQ(error_of([&] { check_restore_lsm_flags(reg, "apparmor:p1", ""); }),
+              "restore: --lsm-profile apparmor:p1: fixture lsm: validate is not implemented");
+    EXPECT_EQ(error_of([&] { check_restore_lsm_flags(reg, "tomoyo:p1", ""); }),
+              "restore: --lsm-profile tomoyo:p1: unknown LSM type \"tomoyo\" (apparmor, selinux or none)");
+    EXPECT_EQ(error_of([&] { check_restore_lsm_flags(reg, "p1", ""); }),
+              "restore: --lsm-profile p1: not TYPE:NAME (apparmor:PROFILE, selinux:LABEL)");
+    EXPECT_NO_THROW(check_restore_lsm_flags(reg, "none:", ""));
+    const auto msg = error_of([&] { check_restore_lsm_flags(reg, "selinux:l", ""); });
+    EXPECT_EQ(msg.rfind("restore: --lsm-profile selinux:l: no lsm plugin found that applies it; searched: ", 0), 0u) << msg;
+    const auto mount = error_of([&] { check_restore_lsm_flags(reg, "", "system_u:object_r:tmp_t:s0"); });
+    EXPECT_EQ(mount.rfind("restore: --lsm-mount-context system_u:object_r:tmp_t:s0: no lsm plugin found that applies it; "
+                          "searched: ",
+                          0),
+              0u)
+        << mount;
 }
 
 // ---------------------------------------------------------------- broken plugins

@@ -3,7 +3,8 @@
 # Debian's stock kernel (its modules end up in the host's /lib/modules, which the guest sees
 # through the shared root), busybox-static and cpio for the initramfs; for the `--lsm` boots
 # (lsm-setup.sh), AppArmor's parser and SELinux's reference policy and tools, which the guest
-# uses from the host's root.
+# uses from the host's root; CRIU for checkpoint/restore (it fails its vDSO check on some host
+# kernels but works in the guest).
 #
 # tiny-initramfs is named explicitly so that apt satisfies linux-image's initramfs dependency
 # with it instead of initramfs-tools, which would drag udev and systemd onto a host that runs
@@ -11,7 +12,7 @@
 set -euo pipefail
 
 packages=(qemu-system-x86 linux-image-amd64 tiny-initramfs busybox-static cpio xz-utils
-    apparmor selinux-policy-default policycoreutils selinux-utils)
+    apparmor selinux-policy-default policycoreutils selinux-utils criu)
 
 missing=()
 for pkg in "${packages[@]}"; do
