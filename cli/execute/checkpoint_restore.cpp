@@ -1,8 +1,7 @@
-// checkpoint and restore: flags -> CheckpointOptions / RestoreOptions, runc's defaults
-// (images in ./checkpoint), and a foreground restore that waits like run.
+// checkpoint and restore: flags -> CheckpointOptions / RestoreOptions (the core applies runc's
+// defaults), and a foreground restore that waits like run.
 #include <unistd.h>
 
-#include <filesystem>
 #include <optional>
 
 #include "execute/execute.hpp"
@@ -14,11 +13,6 @@
 
 namespace ocirun::cli {
 namespace {
-
-// runc's default image dir: "checkpoint" in the current directory.
-std::string image_path_or_default(const std::string& given) {
-    return given.empty() ? (std::filesystem::current_path() / "checkpoint").string() : given;
-}
 
 bool bundle_wants_terminal(const std::string& bundle) {
     try {
@@ -33,7 +27,7 @@ RestoreOptions restore_options(const RestoreCommand& cmd) {
     RestoreOptions o;
     o.id = cmd.id;
     o.bundle = cmd.bundle.empty() ? "." : cmd.bundle;
-    o.image_path = image_path_or_default(cmd.image_path);
+    o.image_path = cmd.image_path;
     o.work_path = cmd.work_path;
     o.parent_path = cmd.parent_path;
     o.pid_file = cmd.pid_file;
@@ -57,7 +51,7 @@ RestoreOptions restore_options(const RestoreCommand& cmd) {
 int execute_checkpoint(const GlobalOptions& g, const CheckpointCommand& cmd) {
     Runtime rt(runtime_options(g));
     CheckpointOptions o;
-    o.image_path = image_path_or_default(cmd.image_path);
+    o.image_path = cmd.image_path;
     o.work_path = cmd.work_path;
     o.parent_path = cmd.parent_path;
     o.leave_running = cmd.leave_running;

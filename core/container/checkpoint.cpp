@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "container/container_record.hpp"
+#include "container/image_path.hpp"
 #include "container/status.hpp"
 #include "container/stored_cgroup.hpp"
 #include "ocirun/ocirun.hpp"
@@ -25,7 +26,7 @@ plugin::CheckpointRequest checkpoint_request(const state::StoredState& st, const
     r.state_dir = dir.string();
     r.config = &config;
     if (cgroup) r.cgroup_paths = cgroup->paths();
-    r.image_path = std::filesystem::absolute(o.image_path).lexically_normal().string();
+    r.image_path = container::checkpoint_image_path(o.image_path);
     if (!o.work_path.empty()) r.work_path = std::filesystem::absolute(o.work_path).lexically_normal().string();
     if (!o.parent_path.empty()) r.parent_path = o.parent_path;  // relative to the image dir, as CRIU reads it
     r.leave_running = o.leave_running;
@@ -46,7 +47,6 @@ plugin::CheckpointRequest checkpoint_request(const state::StoredState& st, const
 }  // namespace
 
 void Container::checkpoint(const CheckpointOptions& opts) {
-    if (opts.image_path.empty()) throw Error("checkpoint: --image-path is required");
     {
         // Locked for the whole dump: no delete, pause or exec in between.
         state::StateStore store(rec_->root);

@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "container/console_socket.hpp"
+#include "container/image_path.hpp"
 #include "container/lsm_choice.hpp"
 #include "util/hooks.hpp"
 #include "container/process_info.hpp"
@@ -65,9 +66,8 @@ RestorePlan plan_restore(const RestoreOptions& o, PluginRegistry& plugins, const
     struct stat st{};
     if (::stat(plan.rootfs.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
         throw Error("invalid rootfs: " + plan.rootfs.string() + ": not a directory");
-    if (o.image_path.empty()) throw Error("restore: --image-path is required");
-    if (!fs::is_directory(o.image_path))
-        throw Error("restore: --image-path " + o.image_path + ": not a directory with a checkpoint");
+    const std::string images = container::checkpoint_image_path(o.image_path);
+    if (!fs::is_directory(images)) throw Error("restore: --image-path " + images + ": not a directory with a checkpoint");
     if (plan.spec.process->terminal && o.console_socket.empty() && o.console_socket_fd < 0)
         throw Error("restore: process.terminal is true: the restored terminal needs --console-socket");
     // Checked by the lsm plugins now; the checkpointer applies them.
@@ -157,7 +157,7 @@ Container Runtime::restore(const RestoreOptions& o) {
     r.state_dir = dir->path().string();
     r.config = &plan.spec;
     if (cgroup) r.cgroup_paths = cgroup->paths();
-    r.image_path = fs::absolute(o.image_path).lexically_normal().string();
+    r.image_path = container::checkpoint_image_path(o.image_path);
     if (!o.work_path.empty()) r.work_path = fs::absolute(o.work_path).lexically_normal().string();
     r.parent_path = o.parent_path;
     r.tcp_established = o.tcp_established;

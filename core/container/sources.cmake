@@ -3,6 +3,7 @@ list(APPEND OCIRUN_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/cgroup_view.cpp
   ${CMAKE_CURRENT_LIST_DIR}/child_reports.cpp
   ${CMAKE_CURRENT_LIST_DIR}/checkpoint.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/image_path.cpp
   ${CMAKE_CURRENT_LIST_DIR}/restore.cpp
   ${CMAKE_CURRENT_LIST_DIR}/container.cpp
   ${CMAKE_CURRENT_LIST_DIR}/events.cpp

@@ -58,19 +58,30 @@ bool is_bind(const spec::Mount& m) {
     return false;
 }
 
-void set_common(criu_opts& opts) {
-    opts.set_log_level(4);
-    opts.set_manage_cgroups(true);
-    opts.set_notify_scripts(true);
-    opts.set_orphan_pts_master(true);
-}
-
 void set_config_file(const spec::Spec& config, criu_opts& opts) {
     // runc's rule: the annotation org.criu.config names a CRIU config file ("" = none), else
     // /etc/criu/runc.conf (kept so that a host's runc tuning applies to ocirun too).
     const auto it = config.annotations.find("org.criu.config");
     if (it == config.annotations.end()) opts.set_config_file("/etc/criu/runc.conf");
     else if (!it->second.empty()) opts.set_config_file(it->second);
+}
+
+// The options dump and restore set alike, from flags of the same name in either request.
+template <class Request>
+void set_shared_options(const Request& r, criu_opts& opts) {
+    opts.set_log_level(4);
+    opts.set_manage_cgroups(true);
+    opts.set_notify_scripts(true);
+    opts.set_orphan_pts_master(true);
+    opts.set_shell_job(r.shell_job);
+    opts.set_tcp_established(r.tcp_established);
+    opts.set_ext_unix_sk(r.ext_unix_sk);
+    opts.set_file_locks(r.file_locks);
+    opts.set_empty_ns(empty_namespace_flags(r.empty_ns));
+    opts.set_auto_dedup(r.auto_dedup);
+    opts.set_lazy_pages(r.lazy_pages);
+    if (!r.manage_cgroups_mode.empty()) opts.set_manage_cgroups_mode(cgroups_mode(r.manage_cgroups_mode));
+    set_config_file(*r.config, opts);
 }
 
 // The key a cgroup mount of the container has in the images: "ocirun-cgroup:" plus its
@@ -136,19 +147,11 @@ unsigned empty_namespace_flags(const std::vector<std::string>& names) {
 
 void fill_dump_options(const plugin::CheckpointRequest& r, int criu_version, criu_opts& opts) {
     const spec::Spec& config = *r.config;
-    set_common(opts);
+    set_shared_options(r, opts);
     opts.set_log_file(r.pre_dump ? "pre-dump.log" : "dump.log");
     opts.set_root(r.rootfs);
     opts.set_pid(r.init_pid);
-    opts.set_shell_job(r.shell_job);
     opts.set_leave_running(r.leave_running);
-    opts.set_tcp_established(r.tcp_established);
-    opts.set_ext_unix_sk(r.ext_unix_sk);
-    opts.set_file_locks(r.file_locks);
-    opts.set_empty_ns(empty_namespace_flags(r.empty_ns));
-    opts.set_auto_dedup(r.auto_dedup);
-    opts.set_lazy_pages(r.lazy_pages);
-    set_config_file(config, opts);
     for (const char* type : {"network", "pid"}) {
         const std::string path = joined_namespace(config, type);
         if (path.empty() || criu_version < external_ns_version(type)) continue;
@@ -178,7 +181,6 @@ void fill_dump_options(const plugin::CheckpointRequest& r, int criu_version, cri
         opts.set_parent_img(r.parent_path);
         opts.set_track_mem(true);
     }
-    if (!r.manage_cgroups_mode.empty()) opts.set_manage_cgroups_mode(cgroups_mode(r.manage_cgroups_mode));
     if (r.pre_dump) return;  // a pre-dump saves memory only: no mounts to describe
 
     // The mounts whose source is outside the container: bind mounts, masked files (bind mounts
@@ -201,18 +203,10 @@ void fill_dump_options(const plugin::CheckpointRequest& r, int criu_version, cri
 void fill_restore_options(const plugin::RestoreRequest& r, int criu_version, criu_opts& opts,
                           std::vector<int>& passed_fds) {
     const spec::Spec& config = *r.config;
-    set_common(opts);
+    set_shared_options(r, opts);
     opts.set_log_file("restore.log");
     opts.set_evasive_devices(true);
     opts.set_rst_sibling(true);  // the restored init becomes our child, not CRIU's
-    opts.set_shell_job(r.shell_job);
-    opts.set_tcp_established(r.tcp_established);
-    opts.set_ext_unix_sk(r.ext_unix_sk);
-    opts.set_file_locks(r.file_locks);
-    opts.set_empty_ns(empty_namespace_flags(r.empty_ns));
-    opts.set_auto_dedup(r.auto_dedup);
-    opts.set_lazy_pages(r.lazy_pages);
-    set_config_file(config, opts);
     if (!r.lsm_profile.empty()) {
         if (criu_version < kLsmProfileVersion) throw Error("--lsm-profile requires at least CRIU 3.16");
         opts.set_lsm_profile(r.lsm_profile);
@@ -221,7 +215,6 @@ void fill_restore_options(const plugin::RestoreRequest& r, int criu_version, cri
         if (criu_version < kLsmProfileVersion) throw Error("--lsm-mount-context requires at least CRIU 3.16");
         opts.set_lsm_mount_context(r.lsm_mount_context);
     }
-    if (!r.manage_cgroups_mode.empty()) opts.set_manage_cgroups_mode(cgroups_mode(r.manage_cgroups_mode));
     if (!r.parent_path.empty()) opts.set_parent_img(r.parent_path);
 
     if (config.linuxSection) {

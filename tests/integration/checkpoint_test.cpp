@@ -83,24 +83,38 @@ void start_counter(const it::Runner& rt, Started& c, const std::vector<std::stri
     ASSERT_GT(counter_exceeds(c.bundle, 0), 0) << "the counter never started";
 }
 
+// `checkpoint [flags] --image-path IMAGES ID` (CRIU takes its time under TCG).
+it::CommandResult checkpoint(const it::Runner& rt, const std::string& id, const std::filesystem::path& images,
+                             const std::vector<std::string>& flags = {}) {
+    std::vector<std::string> args{"checkpoint"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    args.insert(args.end(), {"--image-path", images.string(), id});
+    return rt(args, {.timeout = 120s});
+}
+
+// `restore -d [flags] --image-path IMAGES --bundle BUNDLE ID`.
+it::CommandResult restore(const it::Runner& rt, const std::string& id, const std::filesystem::path& images,
+                          const it::Bundle& bundle, const std::vector<std::string>& flags = {}) {
+    std::vector<std::string> args{"restore", "-d"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    args.insert(args.end(), {"--image-path", images.string(), "--bundle", bundle.path().string(), id});
+    return rt(args, {.timeout = 120s});
+}
+
 // checkpoint, then restore; the counter must go on from where it was (not restart at 1).
 void checkpoint_restore_counter(const it::Runner& rt, const std::string& restore_id,
                                 const std::vector<std::string>& checkpoint_flags = {}) {
     Started c;
     ASSERT_NO_FATAL_FAILURE(start_counter(rt, c));
     it::TempDir images("ocirun-it-images");
-    std::vector<std::string> args{"checkpoint", "--image-path", (images.path() / "img").string()};
-    args.insert(args.end(), checkpoint_flags.begin(), checkpoint_flags.end());
-    args.push_back(c.id);
-    auto r = rt(args, {.timeout = 120s});
+    auto r = checkpoint(rt, c.id, images.path() / "img", checkpoint_flags);
     ASSERT_EQ(r.exit_code, 0) << r.describe();
     EXPECT_EQ(status_of(rt, c.id), "absent") << rt.name() << ": runc deletes a checkpointed container";
     const long at_dump = counter(c.bundle);
     std::this_thread::sleep_for(300ms);
     EXPECT_EQ(counter(c.bundle), at_dump) << "the dumped processes still run";
 
-    r = rt({"restore", "-d", "--image-path", (images.path() / "img").string(), "--bundle", c.bundle.path().string(), restore_id},
-           {.timeout = 120s});
+    r = restore(rt, restore_id, images.path() / "img", c.bundle);
     ASSERT_EQ(r.exit_code, 0) << r.describe();
     EXPECT_EQ(status_of(rt, restore_id), "running");
     const long after = counter_exceeds(c.bundle, at_dump + 2);
@@ -139,7 +153,7 @@ TEST(Checkpoint, CreatedContainerIsRefusedLikeRunc) {
         const std::string id = it::unique_id("cr-created");
         ASSERT_EQ(rt({"create", "--bundle", b.path().string(), id}).exit_code, 0);
         it::TempDir images("ocirun-it-images");
-        auto r = rt({"checkpoint", "--image-path", images.path().string(), id});
+        auto r = checkpoint(rt, id, images.path());
         EXPECT_NE(r.exit_code, 0) << rt.name();
         EXPECT_NE(r.err.find("Container cannot be checkpointed in created state"), std::string::npos)
             << rt.name() << ": " << r.describe();
@@ -154,10 +168,23 @@ TEST(Checkpoint, RestoreFromMissingImagesIsAClearErrorAndLeavesNothing) {
     it::Runner ocirun = it::Runner::ocirun();
     it::Bundle b;
     const std::string id = it::unique_id("cr-noimg");
-    auto r = ocirun({"restore", "-d", "--image-path", "/nonexistent/images", "--bundle", b.path().string(), id});
+    auto r = restore(ocirun, id, "/nonexistent/images", b);
     EXPECT_NE(r.exit_code, 0);
     EXPECT_NE(r.err.find("--image-path /nonexistent/images"), std::string::npos) << r.describe();
     EXPECT_EQ(status_of(ocirun, id), "absent");
+    EXPECT_TRUE(it::leftovers(ocirun, id, b).empty());
+}
+
+// Without --image-path both commands use ./checkpoint, as runc does; the core decides that.
+TEST(Checkpoint, ImagePathDefaultsToCheckpointInTheCurrentDir) {
+    it::Runner ocirun = it::Runner::ocirun();
+    it::Bundle b;
+    it::TempDir cwd("ocirun-it-cwd");
+    const std::string id = it::unique_id("cr-default");
+    auto r = ocirun({"restore", "-d", "--bundle", b.path().string(), id}, {.cwd = cwd.path()});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find("--image-path " + (cwd.path() / "checkpoint").string() + ": not a directory"), std::string::npos)
+        << r.describe();
     EXPECT_TRUE(it::leftovers(ocirun, id, b).empty());
 }
 
@@ -167,10 +194,31 @@ TEST(Checkpoint, RestoreFromADirWithoutCheckpointLeavesNothing) {
     it::Bundle b;
     it::TempDir images("ocirun-it-images");
     const std::string id = it::unique_id("cr-empty");
-    auto r = ocirun({"restore", "-d", "--image-path", images.path().string(), "--bundle", b.path().string(), id});
+    auto r = restore(ocirun, id, images.path(), b);
     EXPECT_NE(r.exit_code, 0);
     EXPECT_NE(r.err.find("descriptors.json"), std::string::npos) << r.describe();
     EXPECT_EQ(status_of(ocirun, id), "absent");
+    EXPECT_TRUE(it::leftovers(ocirun, id, b).empty());
+}
+
+// Lazy pages are refused with the reason (untested post-copy flow), before anything is dumped
+// or made, and the container runs on.
+TEST(Checkpoint, LazyPagesIsRefusedWithTheReason) {
+    it::Runner ocirun = it::Runner::ocirun();
+    it::DetachedContainer c(ocirun, "cr-lazy");
+    START_OR_FAIL(c);
+    it::TempDir images("ocirun-it-images");
+    auto r = checkpoint(ocirun, c.id(), images.path() / "img", {"--lazy-pages"});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find("--lazy-pages is not supported by ocirun yet"), std::string::npos) << r.describe();
+    EXPECT_FALSE(std::filesystem::exists(images.path() / "img")) << "the refused checkpoint made the image dir";
+    EXPECT_EQ(status_of(ocirun, c.id()), "running");
+
+    it::Bundle b;
+    const std::string id = it::unique_id("cr-lazy-restore");
+    r = restore(ocirun, id, images.path(), b, {"--lazy-pages"});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find("--lazy-pages is not supported by ocirun yet"), std::string::npos) << r.describe();
     EXPECT_TRUE(it::leftovers(ocirun, id, b).empty());
 }
 
@@ -218,7 +266,7 @@ TEST(CheckpointV2, BadImagePathLeavesTheContainerRunning) {
     it::Runner ocirun = it::Runner::ocirun();
     Started c;
     ASSERT_NO_FATAL_FAILURE(start_counter(ocirun, c));
-    auto r = ocirun({"checkpoint", "--image-path", "/nonexistent/dir/img", c.id});
+    auto r = checkpoint(ocirun, c.id, "/nonexistent/dir/img");
     EXPECT_NE(r.exit_code, 0);
     EXPECT_NE(r.err.find("--image-path /nonexistent/dir/img"), std::string::npos) << r.describe();
     EXPECT_EQ(status_of(ocirun, c.id), "running");
@@ -233,15 +281,14 @@ TEST(CheckpointV2, LeaveRunningThenRestoreUnderAnotherId) {
     Started c;
     ASSERT_NO_FATAL_FAILURE(start_counter(ocirun, c));
     it::TempDir images("ocirun-it-images");
-    auto r = ocirun({"checkpoint", "--leave-running", "--image-path", images.path().string(), c.id}, {.timeout = 120s});
+    auto r = checkpoint(ocirun, c.id, images.path(), {"--leave-running"});
     ASSERT_EQ(r.exit_code, 0) << r.describe();
     EXPECT_EQ(status_of(ocirun, c.id), "running");
     const long at_dump = counter(c.bundle);
     EXPECT_GT(counter_exceeds(c.bundle, at_dump), at_dump) << "--leave-running stopped the container";
     ASSERT_EQ(ocirun({"delete", "--force", c.id}).exit_code, 0);
     const std::string other = it::unique_id("cr-other");
-    r = ocirun({"restore", "-d", "--image-path", images.path().string(), "--bundle", c.bundle.path().string(), other},
-               {.timeout = 120s});
+    r = restore(ocirun, other, images.path(), c.bundle);
     ASSERT_EQ(r.exit_code, 0) << r.describe();
     EXPECT_EQ(status_of(ocirun, other), "running");
     const long now = counter(c.bundle);
@@ -256,16 +303,14 @@ TEST(CheckpointV2, PreDumpThenDumpWithParentPath) {
     Started c;
     ASSERT_NO_FATAL_FAILURE(start_counter(ocirun, c));
     it::TempDir images("ocirun-it-images");
-    auto r = ocirun({"checkpoint", "--pre-dump", "--image-path", (images.path() / "pre").string(), c.id}, {.timeout = 120s});
+    auto r = checkpoint(ocirun, c.id, images.path() / "pre", {"--pre-dump"});
     ASSERT_EQ(r.exit_code, 0) << r.describe();
     EXPECT_EQ(status_of(ocirun, c.id), "running") << "a pre-dump leaves the container running";
-    r = ocirun({"checkpoint", "--parent-path", "../pre", "--image-path", (images.path() / "final").string(), c.id},
-               {.timeout = 120s});
+    r = checkpoint(ocirun, c.id, images.path() / "final", {"--parent-path", "../pre"});
     ASSERT_EQ(r.exit_code, 0) << r.describe();
     EXPECT_EQ(status_of(ocirun, c.id), "absent");
     const long at_dump = counter(c.bundle);
-    r = ocirun({"restore", "-d", "--image-path", (images.path() / "final").string(), "--bundle", c.bundle.path().string(), c.id},
-               {.timeout = 120s});
+    r = restore(ocirun, c.id, images.path() / "final", c.bundle);
     ASSERT_EQ(r.exit_code, 0) << r.describe();
     EXPECT_GT(counter_exceeds(c.bundle, at_dump), at_dump);
     ocirun({"delete", "--force", c.id});
@@ -278,11 +323,10 @@ TEST(CheckpointV2, PausedContainer) {
     ASSERT_NO_FATAL_FAILURE(start_counter(ocirun, c));
     ASSERT_EQ(ocirun({"pause", c.id}).exit_code, 0);
     it::TempDir images("ocirun-it-images");
-    auto r = ocirun({"checkpoint", "--image-path", images.path().string(), c.id}, {.timeout = 120s});
+    auto r = checkpoint(ocirun, c.id, images.path());
     ASSERT_EQ(r.exit_code, 0) << r.describe();
     const long at_dump = counter(c.bundle);
-    r = ocirun({"restore", "-d", "--image-path", images.path().string(), "--bundle", c.bundle.path().string(), c.id},
-               {.timeout = 120s});
+    r = restore(ocirun, c.id, images.path(), c.bundle);
     ASSERT_EQ(r.exit_code, 0) << r.describe();
     const std::string status = status_of(ocirun, c.id);
     EXPECT_TRUE(status == "running" || status == "paused") << status;
@@ -307,11 +351,10 @@ TEST(CheckpointV2, TcpConnectionSurvivesWithTcpEstablished) {
     ASSERT_TRUE(it::eventually([&] { return !it::read_file(c.bundle.rootfs() / "tmp/got").empty(); }, 20s))
         << "the client never got through to the server before the checkpoint";
     it::TempDir images("ocirun-it-images");
-    auto r = ocirun({"checkpoint", "--tcp-established", "--image-path", images.path().string(), c.id}, {.timeout = 120s});
+    auto r = checkpoint(ocirun, c.id, images.path(), {"--tcp-established"});
     ASSERT_EQ(r.exit_code, 0) << r.describe();
     const std::string got = it::read_file(c.bundle.rootfs() / "tmp/got");
-    r = ocirun({"restore", "-d", "--tcp-established", "--image-path", images.path().string(), "--bundle",
-                c.bundle.path().string(), c.id}, {.timeout = 120s});
+    r = restore(ocirun, c.id, images.path(), c.bundle, {"--tcp-established"});
     ASSERT_EQ(r.exit_code, 0) << r.describe();
     EXPECT_TRUE(it::eventually([&] { return it::read_file(c.bundle.rootfs() / "tmp/got").size() > got.size() + 4; }, 20s))
         << "nothing more came over the restored connection";

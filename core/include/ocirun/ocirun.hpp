@@ -106,7 +106,7 @@ struct ExecOptions {
 
 // `checkpoint`: runc's flags (docs/cli.md says what each does). Done by the checkpointer plugin.
 struct CheckpointOptions {
-    std::string image_path;   // required (the CLI defaults it to ./checkpoint like runc)
+    std::string image_path;   // "" = ./checkpoint (runc's default)
     std::string work_path;    // "" = ROOT/ID/criu.work
     std::string parent_path;  // images of a previous pre-dump
     bool leave_running = false, tcp_established = false, ext_unix_sk = false, shell_job = false,
@@ -121,7 +121,8 @@ struct CheckpointOptions {
 struct RestoreOptions {
     std::string id;
     std::string bundle = ".";
-    std::string image_path, work_path, parent_path;
+    std::string image_path;   // "" = ./checkpoint (runc's default)
+    std::string work_path, parent_path;
     std::string pid_file;
     std::string console_socket;
     int console_socket_fd = -1;       // instead of console_socket: see CreateOptions
