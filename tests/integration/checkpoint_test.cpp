@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -18,6 +19,7 @@
 #include <thread>
 
 #include "harness.hpp"
+#include "harness_console.hpp"
 
 namespace it = ocirun::it;
 using namespace std::chrono_literals;
@@ -37,8 +39,23 @@ std::string criu_unusable() {
     } while (0)
 
 // A shell loop that writes an ever growing counter to /tmp/count in the rootfs.
-const std::vector<std::string> kCounter = {
-    "sh", "-c", "i=0; while :; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.1; done"};
+const std::string kCounterLoop =
+    "i=0; while :; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.1; done";
+const std::vector<std::string> kCounter = {"sh", "-c", kCounterLoop};
+
+// tests/checkpoint-holder's static program, copied to /bin/holder in the bundle's rootfs.
+void add_holder(const it::Bundle& b) {
+    std::filesystem::copy_file(OCIRUN_TEST_CHECKPOINT_HOLDER, b.rootfs() / "bin/holder",
+                               std::filesystem::copy_options::overwrite_existing);
+}
+
+// Closes a pty master (or any fd) however the test ends.
+struct FdCloser {
+    int fd = -1;
+    ~FdCloser() {
+        if (fd >= 0) ::close(fd);
+    }
+};
 
 long counter(const it::Bundle& b) {
     const std::string text = it::read_file(b.rootfs() / "tmp/count");
@@ -67,8 +84,9 @@ struct Started {
     std::string id;
 };
 
-// A detached counter container under `rt`.
-void start_counter(const it::Runner& rt, Started& c, const std::vector<std::string>& args = kCounter) {
+// A detached counter container under `rt`; `run_flags` go before --bundle.
+void start_counter(const it::Runner& rt, Started& c, const std::vector<std::string>& args = kCounter,
+                   const std::vector<std::string>& run_flags = {}) {
     c.bundle.set_args(args);
     c.bundle.set_readonly(false);  // the counter file is written in the rootfs
     c.id = it::unique_id("cr");
@@ -78,7 +96,10 @@ void start_counter(const it::Runner& rt, Started& c, const std::vector<std::stri
             "/" + std::filesystem::relative(base, "/sys/fs/cgroup").string() + "/" + c.id;
         c.bundle.save();
     }
-    auto r = rt({"run", "-d", "--bundle", c.bundle.path().string(), c.id});
+    std::vector<std::string> args_run{"run", "-d"};
+    args_run.insert(args_run.end(), run_flags.begin(), run_flags.end());
+    args_run.insert(args_run.end(), {"--bundle", c.bundle.path().string(), c.id});
+    auto r = rt(args_run);
     ASSERT_EQ(r.exit_code, 0) << r.describe();
     ASSERT_GT(counter_exceeds(c.bundle, 0), 0) << "the counter never started";
 }
@@ -359,4 +380,196 @@ TEST(CheckpointV2, TcpConnectionSurvivesWithTcpEstablished) {
     EXPECT_TRUE(it::eventually([&] { return it::read_file(c.bundle.rootfs() / "tmp/got").size() > got.size() + 4; }, 20s))
         << "nothing more came over the restored connection";
     ocirun({"delete", "--force", c.id});
+}
+
+// ---------------------------------------------------------------- terminals
+// process.terminal: the pty master is outside the dumped tree, so the dump needs --shell-job;
+// on restore CRIU makes a new pty pair and hands the master over (orphan-pts-master), which
+// the runtime sends over --console-socket as at create. What is typed into the new master
+// reaches the restored shell, which answers on the terminal.
+void terminal_survives(const it::Runner& rt) {
+    Started c;
+    c.bundle.set_terminal(true);
+    it::ConsoleSocket console;
+    ASSERT_NO_FATAL_FAILURE(start_counter(rt, c, {"sh", "-c", "(" + kCounterLoop + ") & "
+        "while read l; do echo \"$l\" >> /tmp/typed; echo \"seen:$l\"; done"}, {"--console-socket", console.path()}));
+    FdCloser before{console.receive_master()};
+    ASSERT_GE(before.fd, 0) << "no pty master at run";
+    ASSERT_EQ(::write(before.fd, "before\n", 7), 7);
+    EXPECT_NE(it::read_until(before.fd, "seen:before").find("seen:before"), std::string::npos);
+
+    it::TempDir images("ocirun-it-images");
+    auto r = checkpoint(rt, c.id, images.path(), {"--shell-job"});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    ::close(before.fd);
+    before.fd = -1;
+    const long at_dump = counter(c.bundle);
+    r = restore(rt, c.id, images.path(), c.bundle, {"--shell-job", "--console-socket", console.path()});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    FdCloser after{console.receive_master()};
+    ASSERT_GE(after.fd, 0) << "no pty master sent over --console-socket at restore";
+    ASSERT_EQ(::write(after.fd, "after\n", 6), 6);
+    EXPECT_NE(it::read_until(after.fd, "seen:after").find("seen:after"), std::string::npos)
+        << "typing into the restored console did not reach the shell";
+    EXPECT_EQ(it::read_file(c.bundle.rootfs() / "tmp/typed"), "before\nafter\n");
+    EXPECT_GT(counter_exceeds(c.bundle, at_dump), at_dump);
+    EXPECT_EQ(rt({"delete", "--force", c.id}).exit_code, 0);
+    EXPECT_TRUE(it::leftovers(rt, c.id, c.bundle).empty());
+}
+
+TEST(CheckpointV2, TerminalComesBackOverTheConsoleSocketLikeRunc) {
+    REQUIRE_CRIU();
+    {
+        SCOPED_TRACE("ocirun");
+        terminal_survives(it::Runner::ocirun());
+    }
+    if (!it::runc_available()) GTEST_SKIP() << "runc is not installed: no comparison";
+    SCOPED_TRACE("runc");
+    terminal_survives(it::Runner::runc());
+}
+
+// ---------------------------------------------------------------- file locks
+// A held flock: CRIU refuses to dump it without --file-locks (the container runs on), and with
+// it the restored process holds the lock again. Returns the refusal's stderr.
+std::string file_lock_survives(const it::Runner& rt) {
+    Started c;
+    add_holder(c.bundle);
+    start_counter(rt, c, {"/bin/holder", "flock", "/tmp/lock"});
+    if (::testing::Test::HasFatalFailure()) return {};
+    auto can_lock = [&] { return rt({"exec", c.id, "/bin/holder", "trylock", "/tmp/lock"}).exit_code == 0; };
+    EXPECT_FALSE(can_lock()) << "the container does not hold its lock before the checkpoint";
+
+    it::TempDir images("ocirun-it-images");
+    auto refused = checkpoint(rt, c.id, images.path() / "without");
+    EXPECT_NE(refused.exit_code, 0) << "a held flock was dumped without --file-locks: " << refused.describe();
+    EXPECT_EQ(status_of(rt, c.id), "running") << "the refused checkpoint stopped the container";
+    const long now = counter(c.bundle);
+    EXPECT_GT(counter_exceeds(c.bundle, now), now) << "the refused checkpoint left the container frozen";
+
+    auto r = checkpoint(rt, c.id, images.path() / "with", {"--file-locks"});
+    EXPECT_EQ(r.exit_code, 0) << r.describe();
+    const long at_dump = counter(c.bundle);
+    r = restore(rt, c.id, images.path() / "with", c.bundle, {"--file-locks"});
+    EXPECT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_GT(counter_exceeds(c.bundle, at_dump), at_dump);
+    EXPECT_FALSE(can_lock()) << "the restored process no longer holds its lock";
+    rt({"delete", "--force", c.id});
+    EXPECT_TRUE(it::leftovers(rt, c.id, c.bundle).empty());
+    return refused.err;
+}
+
+TEST(CheckpointV2, FileLockNeedsFileLocksLikeRunc) {
+    REQUIRE_CRIU();
+    std::string ours;
+    {
+        SCOPED_TRACE("ocirun");
+        ours = file_lock_survives(it::Runner::ocirun());
+    }
+    // runc only names its log file; ocirun also quotes CRIU's error lines.
+    EXPECT_NE(ours.find("file-locks"), std::string::npos) << "the refusal does not say what to do: " << ours;
+    if (!it::runc_available()) GTEST_SKIP() << "runc is not installed: no comparison";
+    SCOPED_TRACE("runc");
+    file_lock_survives(it::Runner::runc());
+}
+
+// ---------------------------------------------------------------- external unix sockets
+// The container's datagram socket is connected to one the test bound in the rootfs: its peer is
+// outside the dumped tree. Without --ext-unix-sk CRIU refuses; with it (dump and restore) the
+// restored socket sends to the same peer again. Returns the refusal's stderr.
+std::string external_socket_survives(const it::Runner& rt) {
+    Started c;
+    add_holder(c.bundle);
+    const std::filesystem::path sock_path = c.bundle.rootfs() / "tmp/ext.sock";
+    const int sock = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    FdCloser closer{sock};
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, sock_path.c_str(), sizeof addr.sun_path - 1);
+    EXPECT_EQ(::bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0) << std::strerror(errno);
+    // The latest count the container sent, -1 when nothing came within 10 s.
+    auto received = [&] {
+        long last = -1;
+        char buf[64];
+        pollfd p{sock, POLLIN, 0};
+        if (::poll(&p, 1, 10000) != 1) return last;
+        for (ssize_t n; (n = ::recv(sock, buf, sizeof buf - 1, 0)) > 0;) {
+            buf[n] = '\0';
+            last = std::atol(buf);
+        }
+        return last;
+    };
+    start_counter(rt, c, {"/bin/holder", "unix-send", "/tmp/ext.sock"});
+    if (::testing::Test::HasFatalFailure()) return {};
+    EXPECT_GT(received(), 0) << "nothing came over the socket before the checkpoint";
+
+    it::TempDir images("ocirun-it-images");
+    auto refused = checkpoint(rt, c.id, images.path() / "without");
+    EXPECT_NE(refused.exit_code, 0) << "an external socket was dumped without --ext-unix-sk: " << refused.describe();
+    EXPECT_EQ(status_of(rt, c.id), "running") << "the refused checkpoint stopped the container";
+
+    auto r = checkpoint(rt, c.id, images.path() / "with", {"--ext-unix-sk"});
+    EXPECT_EQ(r.exit_code, 0) << r.describe();
+    const long at_dump = counter(c.bundle);
+    while (received() > 0) {
+    }  // drain what was sent before the dump
+    r = restore(rt, c.id, images.path() / "with", c.bundle, {"--ext-unix-sk"});
+    EXPECT_EQ(r.exit_code, 0) << r.describe();
+    const long after = received();
+    EXPECT_GT(after, at_dump) << "the restored socket does not reach its peer, or counts anew";
+    rt({"delete", "--force", c.id});
+    EXPECT_TRUE(it::leftovers(rt, c.id, c.bundle).empty());
+    return refused.err;
+}
+
+TEST(CheckpointV2, ExternalUnixSocketNeedsExtUnixSkLikeRunc) {
+    REQUIRE_CRIU();
+    std::string ours;
+    {
+        SCOPED_TRACE("ocirun");
+        ours = external_socket_survives(it::Runner::ocirun());
+    }
+    EXPECT_NE(ours.find("ext-unix-sk"), std::string::npos) << "the refusal does not say what to do: " << ours;
+    if (!it::runc_available()) GTEST_SKIP() << "runc is not installed: no comparison";
+    SCOPED_TRACE("runc");
+    external_socket_survives(it::Runner::runc());
+}
+
+// ---------------------------------------------------------------- page server
+// --page-server: the memory pages go to a `criu page-server` (here on loopback, standing in for
+// the destination machine), the rest of the images to --image-path; both together restore.
+void page_server_dump(const it::Runner& rt, int port) {
+    Started c;
+    ASSERT_NO_FATAL_FAILURE(start_counter(rt, c));
+    it::TempDir images("ocirun-it-images");
+    const auto pages = images.path() / "pages", img = images.path() / "img";
+    std::filesystem::create_directories(pages);
+    // --daemon: returns once it listens; it exits when the dump's connection ends.
+    auto server = it::run_command({"criu", "page-server", "--daemon", "--images-dir", pages.string(), "--port",
+                                   std::to_string(port), "-o", (images.path() / "page-server.log").string()});
+    ASSERT_EQ(server.exit_code, 0) << server.describe();
+    auto r = checkpoint(rt, c.id, img, {"--page-server", "127.0.0.1:" + std::to_string(port)});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    bool pages_arrived = false;
+    for (const auto& f : std::filesystem::directory_iterator(pages)) {
+        if (f.path().filename().string().rfind("pages-", 0) == 0 && f.file_size() > 0) pages_arrived = true;
+        std::filesystem::copy_file(f.path(), img / f.path().filename(), std::filesystem::copy_options::skip_existing);
+    }
+    EXPECT_TRUE(pages_arrived) << "no pages-*.img reached the page server";
+    const long at_dump = counter(c.bundle);
+    r = restore(rt, c.id, img, c.bundle);
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_GT(counter_exceeds(c.bundle, at_dump), at_dump) << "the counter did not go on from the served pages";
+    rt({"delete", "--force", c.id});
+    EXPECT_TRUE(it::leftovers(rt, c.id, c.bundle).empty());
+}
+
+TEST(CheckpointV2, PageServerGetsThePagesLikeRunc) {
+    REQUIRE_CRIU();
+    {
+        SCOPED_TRACE("ocirun");
+        page_server_dump(it::Runner::ocirun(), 27181);
+    }
+    if (!it::runc_available()) GTEST_SKIP() << "runc is not installed: no comparison";
+    SCOPED_TRACE("runc");
+    page_server_dump(it::Runner::runc(), 27182);
 }

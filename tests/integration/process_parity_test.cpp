@@ -2,9 +2,6 @@
 // 5 and 7): HOME from the container's /etc/passwd, unknown capabilities warned about and left
 // out, the texts for a program that cannot be run, and the pty slave owned by the process user.
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -13,6 +10,7 @@
 #include <vector>
 
 #include "harness.hpp"
+#include "harness_console.hpp"
 
 namespace it = ocirun::it;
 namespace json = boost::json;
@@ -96,66 +94,6 @@ std::string environ_words(const std::string& raw) {
     std::string out = raw;
     for (char& c : out)
         if (c == '\0') c = ' ';
-    return out;
-}
-
-// ------------------------------------------------------------------ console socket
-// A listening console socket (what containerd's shim or runc's recvtty is).
-class ConsoleSocket {
-public:
-    ConsoleSocket() : dir_("ocirun-it-pp-console") {
-        path_ = (dir_.path() / "console.sock").string();
-        fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        struct sockaddr_un addr {};
-        addr.sun_family = AF_UNIX;
-        std::strncpy(addr.sun_path, path_.c_str(), sizeof addr.sun_path - 1);
-        if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_, 4) != 0)
-            throw std::runtime_error("console socket " + path_);
-    }
-    ~ConsoleSocket() { ::close(fd_); }
-    const std::string& path() const { return path_; }
-
-    // The pty master of the next connection (-1 when none comes within 10 s).
-    int receive_master() const {
-        struct pollfd p {fd_, POLLIN, 0};
-        if (::poll(&p, 1, 10000) != 1) return -1;
-        const int conn = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-        if (conn < 0) return -1;
-        char buf[256];
-        struct iovec iov {buf, sizeof buf};
-        alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-        struct msghdr mh {};
-        mh.msg_iov = &iov;
-        mh.msg_iovlen = 1;
-        mh.msg_control = control;
-        mh.msg_controllen = sizeof control;
-        const ssize_t n = ::recvmsg(conn, &mh, MSG_CMSG_CLOEXEC);
-        ::close(conn);
-        struct cmsghdr* c = n < 0 ? nullptr : CMSG_FIRSTHDR(&mh);
-        if (!c || c->cmsg_type != SCM_RIGHTS) return -1;
-        int fd;
-        std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-        return fd;
-    }
-
-private:
-    it::TempDir dir_;
-    std::string path_;
-    int fd_ = -1;
-};
-
-// What the process writes on its pty, until `marker` shows (or 10 s pass). Closes the master.
-std::string read_until(int master, const std::string& marker) {
-    std::string out;
-    char buf[512];
-    while (out.find(marker) == std::string::npos) {
-        struct pollfd p {master, POLLIN, 0};
-        if (::poll(&p, 1, 10000) != 1) break;
-        const ssize_t n = ::read(master, buf, sizeof buf);
-        if (n <= 0) break;
-        out.append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(master);
     return out;
 }
 
@@ -414,7 +352,7 @@ TEST(ProcessParity, TerminalBelongsToTheProcessUserLikeRunc) {
     for (const unsigned gid : {5u, 1000u}) {
         std::string outputs[2];
         for (const it::Runner* rt : {&runc, &ocirun}) {
-            ConsoleSocket console;
+            it::ConsoleSocket console;
             it::Bundle bundle;
             bundle.set_terminal(true);
             bundle.set_user(1000, gid);
@@ -424,7 +362,8 @@ TEST(ProcessParity, TerminalBelongsToTheProcessUserLikeRunc) {
             ASSERT_EQ(r.exit_code, 0) << rt->name() << ": " << r.describe();
             const int master = console.receive_master();
             ASSERT_GE(master, 0) << rt->name() << ": no pty master received";
-            outputs[rt == &ocirun] = read_until(master, "done");
+            outputs[rt == &ocirun] = it::read_until(master, "done");
+            ::close(master);
             (*rt)({"delete", "--force", id});
             if (rt == &ocirun) {
                 EXPECT_EQ(it::leftovers(ocirun, id, bundle), kNothing);
@@ -442,13 +381,14 @@ TEST(ProcessParity, TerminalBelongsToTheProcessUserLikeRunc) {
     for (const std::string user : {"1000:5", "1000:1000"}) {
         std::string outputs[2];
         for (const it::DetachedContainer* container : {&theirs, &ours}) {
-            ConsoleSocket console;
+            it::ConsoleSocket console;
             const auto r = container->exec({"-d", "-t", "--console-socket", console.path(), "--user", user},
                                            {"sh", "-c", "stat -c 'owner %u %g' $(tty); echo done"});
             ASSERT_EQ(r.exit_code, 0) << r.describe();
             const int master = console.receive_master();
             ASSERT_GE(master, 0) << "no pty master received";
-            outputs[container == &ours] = read_until(master, "done");
+            outputs[container == &ours] = it::read_until(master, "done");
+            ::close(master);
         }
         EXPECT_NE(outputs[0].find("owner 1000 5\r\n"), std::string::npos) << "the oracle differs: " << outputs[0];
         EXPECT_EQ(outputs[1], outputs[0]) << "exec --user " << user;
