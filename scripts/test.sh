@@ -20,9 +20,6 @@ ctest --output-on-failure --no-tests=error -L e2e
   -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_INSTALL_LIBDIR=lib
 OCIRUN_TEST_BINARY="$top/build-release/sbin/ocirun" OCIRUN_TEST_PLUGIN_DIR="$top/build-release/lib/ocirun/plugins" \
   ctest --output-on-failure --no-tests=error -L integration
-# The Debian packages of that tree: Depends, lintian, and installed one by one into a clean
-# bookworm chroot (docs/packaging.md).
-"$top/tests/packaging/run.sh" "$top/build-release"
 # Reliability (docs/reliability.md): the bounded part not already in `-L integration`: each fuzz
 # target for 45 s (own clang build), then parallel/race/scale/soak of the Release binary beside runc.
 "$top/tests/reliability/run.sh" --ci
