@@ -15,7 +15,7 @@ ctest --output-on-failure --no-tests=error -L integration
 ctest --output-on-failure --no-tests=error -L e2e
 # The configuration that ships (Release: libstdc++ linked in and lent to the plugins, which the
 # sanitizer build cannot do): the same integration suite against that binary and its plugins.
-# Configured for /usr, the prefix of the Debian packages made from this same tree below.
+# Configured for /usr, the prefix of the Debian packages made from this tree (docs/packaging.md).
 "$top/scripts/build.sh" "$top/build-release" -DCMAKE_BUILD_TYPE=Release -DOCIRUN_SANITIZE=OFF -DOCIRUN_BUILD_TESTS=OFF \
   -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_INSTALL_LIBDIR=lib
 OCIRUN_TEST_BINARY="$top/build-release/sbin/ocirun" OCIRUN_TEST_PLUGIN_DIR="$top/build-release/lib/ocirun/plugins" \
