@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "harness.hpp"
+#include "harness_console.hpp"
 
 namespace it = ocirun::it;
 namespace json = boost::json;
@@ -339,72 +340,19 @@ TEST(Exec, ForegroundForwardsSignals) {
     EXPECT_EQ(r.out, "ready\ngot-term\nrc=7\n") << r.describe();
 }
 
-namespace {
-
-int listen_unix(const std::string& path) {
-    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return -1;
-    struct sockaddr_un addr {};
-    addr.sun_family = AF_UNIX;
-    std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 1) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-int receive_fd(int listen_fd, std::string& name) {
-    struct pollfd p {listen_fd, POLLIN, 0};
-    if (::poll(&p, 1, 10000) != 1) return -1;
-    int conn = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
-    if (conn < 0) return -1;
-    char buf[256];
-    struct iovec iov {buf, sizeof buf};
-    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    struct msghdr mh {};
-    mh.msg_iov = &iov;
-    mh.msg_iovlen = 1;
-    mh.msg_control = control;
-    mh.msg_controllen = sizeof control;
-    ssize_t n = ::recvmsg(conn, &mh, MSG_CMSG_CLOEXEC);
-    ::close(conn);
-    if (n < 0) return -1;
-    name.assign(buf, static_cast<std::size_t>(n));
-    struct cmsghdr* cm = CMSG_FIRSTHDR(&mh);
-    if (!cm || cm->cmsg_type != SCM_RIGHTS) return -1;
-    int fd;
-    std::memcpy(&fd, CMSG_DATA(cm), sizeof fd);
-    return fd;
-}
-
-}  // namespace
-
 TEST(Exec, TtyWithConsoleSocket) {
     it::Runner ocirun = it::Runner::ocirun();
     RunningContainer c(ocirun, "exec-tty");
     START_OR_FAIL(c);
-    it::TempDir dir("ocirun-it-exec");
-    const std::string socket_path = (dir.path() / "console.sock").string();
-    const int listen_fd = listen_unix(socket_path);
-    ASSERT_GE(listen_fd, 0);
-    auto r = c.exec({"-t", "-d", "--console-socket", socket_path},
+    it::ConsoleSocket console;
+    auto r = c.exec({"-t", "-d", "--console-socket", console.path()},
                     {"sh", "-c", "tty; test -t 0 && echo stdin-is-tty; echo done; sleep 1"});
     std::string name;
-    const int master = r.exit_code == 0 ? receive_fd(listen_fd, name) : -1;
-    ::close(listen_fd);
+    const int master = r.exit_code == 0 ? console.receive_master(&name) : -1;
     ASSERT_EQ(r.exit_code, 0) << r.describe();
     ASSERT_GE(master, 0) << "no fd received over --console-socket";
     EXPECT_EQ(name.rfind("/dev/pts/", 0), 0u) << name;
-    std::string out;
-    char buf[512];
-    while (out.find("done") == std::string::npos) {
-        struct pollfd p {master, POLLIN, 0};
-        if (::poll(&p, 1, 10000) != 1) break;
-        ssize_t n = ::read(master, buf, sizeof buf);
-        if (n <= 0) break;
-        out.append(buf, static_cast<std::size_t>(n));
-    }
+    const std::string out = it::read_until(master, "done");
     ::close(master);
     EXPECT_NE(out.find("/dev/pts/"), std::string::npos) << out;
     EXPECT_NE(out.find("stdin-is-tty"), std::string::npos) << out;

@@ -22,7 +22,7 @@ ConsoleSocket::ConsoleSocket() : dir_("ocirun-it-console") {
 
 ConsoleSocket::~ConsoleSocket() { ::close(fd_); }
 
-int ConsoleSocket::receive_master() const {
+int ConsoleSocket::receive_master(std::string* name) const {
     struct pollfd p {fd_, POLLIN, 0};
     if (::poll(&p, 1, 10000) != 1) return -1;
     const int conn = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
@@ -37,6 +37,7 @@ int ConsoleSocket::receive_master() const {
     mh.msg_controllen = sizeof control;
     const ssize_t n = ::recvmsg(conn, &mh, MSG_CMSG_CLOEXEC);
     ::close(conn);
+    if (name && n > 0) name->assign(buf, static_cast<std::size_t>(n));
     struct cmsghdr* c = n < 0 ? nullptr : CMSG_FIRSTHDR(&mh);
     if (!c || c->cmsg_type != SCM_RIGHTS) return -1;
     int fd;

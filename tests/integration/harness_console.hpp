@@ -17,7 +17,8 @@ public:
     const std::string& path() const { return path_; }
 
     // The pty master of the next connection (-1 when none comes within 10 s); the caller owns it.
-    int receive_master() const;
+    // `name`, when given, gets the message sent with it (runc and ocirun send the pty's path).
+    int receive_master(std::string* name = nullptr) const;
 
 private:
     TempDir dir_;
