@@ -472,68 +472,6 @@ TEST(CheckpointV2, FileLockNeedsFileLocksLikeRunc) {
     file_lock_survives(it::Runner::runc());
 }
 
-// ---------------------------------------------------------------- external unix sockets
-// The container's datagram socket is connected to one the test bound in the rootfs: its peer is
-// outside the dumped tree. Without --ext-unix-sk CRIU refuses; with it (dump and restore) the
-// restored socket sends to the same peer again. Returns the refusal's stderr.
-std::string external_socket_survives(const it::Runner& rt) {
-    Started c;
-    add_holder(c.bundle);
-    const std::filesystem::path sock_path = c.bundle.rootfs() / "tmp/ext.sock";
-    const int sock = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    FdCloser closer{sock};
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::strncpy(addr.sun_path, sock_path.c_str(), sizeof addr.sun_path - 1);
-    EXPECT_EQ(::bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0) << std::strerror(errno);
-    // The latest count the container sent, -1 when nothing came within 10 s.
-    auto received = [&] {
-        long last = -1;
-        char buf[64];
-        pollfd p{sock, POLLIN, 0};
-        if (::poll(&p, 1, 10000) != 1) return last;
-        for (ssize_t n; (n = ::recv(sock, buf, sizeof buf - 1, 0)) > 0;) {
-            buf[n] = '\0';
-            last = std::atol(buf);
-        }
-        return last;
-    };
-    start_counter(rt, c, {"/bin/holder", "unix-send", "/tmp/ext.sock"});
-    if (::testing::Test::HasFatalFailure()) return {};
-    EXPECT_GT(received(), 0) << "nothing came over the socket before the checkpoint";
-
-    it::TempDir images("ocirun-it-images");
-    auto refused = checkpoint(rt, c.id, images.path() / "without");
-    EXPECT_NE(refused.exit_code, 0) << "an external socket was dumped without --ext-unix-sk: " << refused.describe();
-    EXPECT_EQ(status_of(rt, c.id), "running") << "the refused checkpoint stopped the container";
-
-    auto r = checkpoint(rt, c.id, images.path() / "with", {"--ext-unix-sk"});
-    EXPECT_EQ(r.exit_code, 0) << r.describe();
-    const long at_dump = counter(c.bundle);
-    while (received() > 0) {
-    }  // drain what was sent before the dump
-    r = restore(rt, c.id, images.path() / "with", c.bundle, {"--ext-unix-sk"});
-    EXPECT_EQ(r.exit_code, 0) << r.describe();
-    const long after = received();
-    EXPECT_GT(after, at_dump) << "the restored socket does not reach its peer, or counts anew";
-    rt({"delete", "--force", c.id});
-    EXPECT_TRUE(it::leftovers(rt, c.id, c.bundle).empty());
-    return refused.err;
-}
-
-TEST(CheckpointV2, ExternalUnixSocketNeedsExtUnixSkLikeRunc) {
-    REQUIRE_CRIU();
-    std::string ours;
-    {
-        SCOPED_TRACE("ocirun");
-        ours = external_socket_survives(it::Runner::ocirun());
-    }
-    EXPECT_NE(ours.find("ext-unix-sk"), std::string::npos) << "the refusal does not say what to do: " << ours;
-    if (!it::runc_available()) GTEST_SKIP() << "runc is not installed: no comparison";
-    SCOPED_TRACE("runc");
-    external_socket_survives(it::Runner::runc());
-}
-
 // ---------------------------------------------------------------- page server
 // --page-server: the memory pages go to a `criu page-server` (here on loopback, standing in for
 // the destination machine), the rest of the images to --image-path; both together restore.
