@@ -20,6 +20,7 @@ packages=(
   busybox-static procps iproute2 util-linux
   runc crun                                # the oracles the differential tests and benchmarks compare against
   containerd podman                        # the real clients of the e2e tests (ctr, containerd-shim-runc-v2, conmon)
+  uidmap                                   # newuidmap/newgidmap: rootless containers with several id ranges (Rootless.*, e2e podman_rootless)
   debootstrap lintian                      # tests/packaging: a clean bookworm root for the .deb files, and their check
 )
 
