@@ -47,6 +47,9 @@ std::chrono::milliseconds parse_go_duration(std::string_view text) {
             throw std::invalid_argument("missing or unknown unit in duration " + quoted);
         s.remove_prefix(unit->name.size());
         total_ns += number * unit->ns;
+        // Go's durations are int64 nanoseconds: beyond that, Go refuses the text (and a cast
+        // of a larger double to an integer is undefined).
+        if (!(total_ns < 9223372036854775807.0)) throw std::invalid_argument("invalid duration " + quoted);
     }
     const auto ms = static_cast<long long>(total_ns / 1e6);
     return std::chrono::milliseconds(negative ? -ms : ms);
